@@ -1,0 +1,126 @@
+"""The `formkit` command: parses options, calls the core, prints. No procedure logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from formkit import __version__
+from formkit.config import Settings, load_settings
+from formkit.dates import DateParseError, parse_cli_date
+from formkit.errors import FormkitError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class DateType(click.ParamType):
+    """A date on the command line: 2026-11-24 or 24-11-2026."""
+
+    name = "DATUM"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_cli_date(value)
+        except DateParseError as exc:
+            self.fail(f"{exc} (gebruik 2026-11-24 of 24-11-2026)", param, ctx)
+
+
+DATE = DateType()
+
+# Options shared by several commands, defined once.
+peildatum_option = click.option(
+    "--peildatum", type=DATE, default=None, metavar="DATUM", help="Datum waarop gecontroleerd wordt (standaard: vandaag)."
+)
+dry_run_option = click.option("--dry-run", is_flag=True, help="Laat zien wat er zou gebeuren; wijzig niets.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON op stdout.")
+yes_option = click.option("--yes", "-y", is_flag=True, help="Niet om bevestiging vragen.")
+overwrite_option = click.option("--overwrite", is_flag=True, help="Bestaande bestanden of waarden overschrijven.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="Alleen fouten melden.")
+
+
+class FormkitGroup(click.Group):
+    """Turns core errors into a Dutch message on stderr and the exit code SPEC.md gives."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FormkitError as exc:
+            error(exc.message)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            error("Afgebroken; het register is niet half bijgewerkt.")
+            ctx.exit(130)
+
+
+def error(message: str) -> None:
+    click.secho(f"Fout: {message}", fg="red", err=True)
+
+
+def warn(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
+
+
+def info(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def show_path(path: Path) -> None:
+    """Each command that makes a file prints its path (data: stdout)."""
+    click.echo(str(path))
+
+
+class State:
+    """What the group options chose: the working folder and an optional register path."""
+
+    def __init__(self, folder: Path, register: Path | None):
+        self.folder = folder
+        self.register = register
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.folder, self.register)
+        return self._settings
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(cls=FormkitGroup, context_settings=CONTEXT)
+@click.option(
+    "--map",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="FORMKIT_MAP",
+    default=None,
+    help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).",
+)
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Ander registerbestand.")
+@click.version_option(__version__, "--version", prog_name="formkit", message="%(prog)s %(version)s")
+@click.pass_context
+def main(ctx: click.Context, folder: Path | None, register: Path | None) -> None:
+    """formkit: de klachtenprocedure rond het Excel-klachtenregister, Word-brieven en PDF-formulieren.
+
+    \b
+    Voorbeeld:
+      formkit init klachten
+      formkit --map klachten controle
+    """
+    ctx.obj = State(Path(folder or os.getcwd()), register)
+
+
+def _register_commands() -> None:
+    from formkit import cli_commands  # noqa: F401  (commands register themselves on `main`)
+
+
+_register_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
