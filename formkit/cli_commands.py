@@ -44,7 +44,7 @@ def demo_command(ctx: click.Context, folder: Path | None) -> None:
 
     target = folder or Path(ctx.obj.folder) / "formkit-demo"
     for line, path in run_demo(target):
-        if path is not None:
-            show_path(path)
         if line:
             click.echo(line, err=True)
+        if path is not None:
+            show_path(path)

@@ -22,6 +22,7 @@ from formkit.model import Complaint, Problem
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control characters
 
 
 @dataclass
@@ -162,20 +163,21 @@ def _build(path: Path, sheet_name: str, grid: list[list], date1904: bool) -> Reg
 
 def _complaint(row: int, values: list, wanted: list, date1904: bool) -> Complaint | None:
     width = len(values)
-    cells = {col.key: (values[index] if index < width else "") for col, index in wanted}
-    if all(v in ("", None) for v in cells.values()):
-        return None
-    complaint = Complaint(row=row)
+    complaint = None
     for col, index in wanted:
-        raw = cells[col.key]
-        if raw in ("", None):
+        raw = values[index] if index < width else ""
+        if raw == "" or raw is None:
             continue
+        if complaint is None:
+            complaint = Complaint(row=row)
         if col.kind == "date":
             try:
                 value = to_date(raw, date1904)
             except DateParseError as exc:
                 complaint.problems.append(Problem(col.header, f"{column_letter(index)}{row}", str(exc)))
                 value = None
+        elif type(raw) is str and not _NEEDS_CLEANING.search(raw):  # the common case, kept fast
+            value = raw.strip() or None
         else:
             value = as_text(raw, date1904)
         setattr(complaint, col.key, value)

@@ -129,7 +129,7 @@ class RegisterUpdate:
             self.changes.append(CellChange(complaint.number or "", row, column.header, None, value))
         style_row = self.register.last_row if self.register.last_row >= 2 else None
         self.patch.set_cells(row, cells, style_from_row=style_row)
-        self.patch.grow_tables(row)
+        self.patch.mark_appended(row)
         self.register.last_row = row
         self.register.complaints.append(complaint)
         return complaint

@@ -83,6 +83,8 @@ class WorkbookPatch:
     _changed: dict[str, bytes] = field(init=False, default_factory=dict)
     _drop_calc_chain: bool = field(init=False, default=False)
     _date_style_cache: dict[int, int] = field(init=False, default_factory=dict)
+    _appended: tuple[int, int] | None = field(init=False, default=None)
+    _max_row: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         try:
@@ -101,6 +103,7 @@ class WorkbookPatch:
             number = int(row.get("r") or previous + 1)  # a row without r follows the one before
             self._rows[number] = row
             previous = number
+        self._max_row = previous
 
     # -- public operations -------------------------------------------------------------------
 
@@ -113,29 +116,40 @@ class WorkbookPatch:
         self._fix_spans(row_el)
         self._extend_dimension(row, max(values) if values else 0)
 
-    def grow_tables(self, new_last_row: int) -> None:
-        """Let tables, autofilters and ranges that end on the row above follow an appended row."""
+    def mark_appended(self, row: int) -> None:
+        """Record a row appended below the data; tables and ranges follow it on save()."""
+        first, last = self._appended or (row, row)
+        self._appended = (min(first, row), max(last, row))
+
+    def _grow_ranges(self) -> None:
+        """Tables, autofilters and ranges that ended on the row above the new rows now cover them."""
+        if self._appended is None:
+            return
+        first, last = self._appended
+        low = max(first - 1, 2)  # a range on the header row alone never grows
         for path in self._table_paths():
-            table = etree.fromstring(self._changed.get(path) or self._zip.read(path), _PARSER)
-            ref = table.get("ref", "")
-            m = _RANGE.match(ref)
-            if not m or not m[3] or int(m[4]) != new_last_row - 1 or int(table.get("totalsRowCount", "0")):
+            table = etree.fromstring(self._zip.read(path), _PARSER)
+            m = _RANGE.match(table.get("ref", ""))
+            if not m or not m[3] or not low <= int(m[4]) < last or int(table.get("totalsRowCount", "0")):
                 continue
-            table.set("ref", f"{m[1]}{m[2]}:{m[3]}{new_last_row}")
+            table.set("ref", f"{m[1]}{m[2]}:{m[3]}{last}")
             for auto in table.iter("{*}autoFilter"):
                 auto.set("ref", table.get("ref"))
             self._changed[path] = _serialise(table)
-        for el in self._sheet.iter(self._q("autoFilter")):
-            el.set("ref", _grow_sqref(el.get("ref", ""), new_last_row))
-        for el in self._sheet.iter(self._q("conditionalFormatting"), self._q("dataValidation")):
-            if el.get("sqref"):
-                el.set("sqref", _grow_sqref(el.get("sqref"), new_last_row))
-        for el in self._sheet.iter("{*}sqref"):  # x14 extensions keep their range as text
-            if el.text:
-                el.text = _grow_sqref(el.text, new_last_row)
+        for part in self._sheet:  # everything but sheetData: filters, formats, drop-downs, extensions
+            if part is self._sheet_data:
+                continue
+            for el in part.iter(self._q("autoFilter"), self._q("conditionalFormatting"), self._q("dataValidation")):
+                for attr in ("ref", "sqref"):
+                    if el.get(attr):
+                        el.set(attr, _grow_sqref(el.get(attr), low, last))
+            for el in part.iter("{*}sqref"):  # x14 extensions keep their range as element text
+                if el.text:
+                    el.text = _grow_sqref(el.text, low, last)
 
     def save(self) -> bytes:
         """The new workbook bytes: unchanged members copied as they were, in their order."""
+        self._grow_ranges()
         self._changed[self._sheet_path] = _serialise(self._sheet)
         if self._styles is not None and self._styles.changed:
             self._changed["xl/styles.xml"] = _serialise(self._styles.xml)
@@ -152,7 +166,10 @@ class WorkbookPatch:
                 new.external_attr = info.external_attr
                 new.create_system = info.create_system
                 body = self._changed.get(info.filename)
-                zout.writestr(new, body if body is not None else self._zip.read(info.filename))
+                if body is None:
+                    zout.writestr(new, self._zip.read(info.filename))
+                else:  # fast deflate for the rewritten parts; XML still shrinks about tenfold
+                    zout.writestr(new, body, compresslevel=1)
         return out.getvalue()
 
     # -- locating parts ----------------------------------------------------------------------
@@ -199,11 +216,11 @@ class WorkbookPatch:
             return row
         row = etree.Element(self._q("row"))
         row.set("r", str(number))
-        later = [n for n in self._rows if n > number]
-        if later:
-            self._rows[min(later)].addprevious(row)
-        else:
+        if number > self._max_row:
             self._sheet_data.append(row)
+            self._max_row = number
+        else:
+            self._rows[min(n for n in self._rows if n > number)].addprevious(row)
         row.text = None
         self._rows[number] = row
         template = self._rows.get(style_from_row) if style_from_row else None
@@ -388,12 +405,12 @@ def _resolve(source_part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
 
 
-def _grow_sqref(sqref: str, new_last_row: int) -> str:
-    """Ranges in a space-separated sqref that end on the row above now end on the new row."""
+def _grow_sqref(sqref: str, old_last: int, new_last: int) -> str:
+    """Ranges in a space-separated sqref ending between old_last and the new rows now end on new_last."""
     parts = []
     for part in sqref.split():
         m = _RANGE.match(part)
-        if m and m[3] and int(m[4]) == new_last_row - 1:
-            part = f"{m[1]}{m[2]}:{m[3]}{new_last_row}"
+        if m and m[3] and old_last <= int(m[4]) < new_last:
+            part = f"{m[1]}{m[2]}:{m[3]}{new_last}"
         parts.append(part)
     return " ".join(parts)

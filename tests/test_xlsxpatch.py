@@ -103,7 +103,7 @@ def patched(path: Path) -> tuple[bytes, bytes]:
     patch.set_cells(3, {col("reaction_date"): dt.date(2026, 11, 24), col("remarks"): "Nieuw & <anders>"})
     new_row = register.last_row + 1
     patch.set_cells(new_row, {0: "K-2026-004", 1: dt.date(2026, 11, 24), col("name"): "Zoë Ümit"}, style_from_row=new_row - 1)
-    patch.grow_tables(new_row)
+    patch.mark_appended(new_row)
     return original, patch.save()
 
 

@@ -1,0 +1,155 @@
+"""Reading the register: columns by header, every date form, bad input named with its cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from formkit.columns import COLUMNS
+from formkit.dates import DateParseError, add_months, add_years, parse_cli_date, to_date
+from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
+from formkit.register import read_register
+
+HEADERS = [c.header for c in COLUMNS]
+
+
+def make(tmp_path: Path, rows: list[dict], headers: list[str] | None = None, sheet: str = "Klachten", epoch=None) -> Path:
+    wb = openpyxl.Workbook()
+    if epoch is not None:
+        wb.epoch = epoch
+    ws = wb.active
+    ws.title = sheet
+    headers = headers or HEADERS
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h) for h in headers])
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2026, 11, 24),
+        dt.datetime(2026, 11, 24, 13, 5),
+        46350,
+        46350.75,
+        "46350",
+        "24-11-2026",
+        "24-11-26",
+        "2026-11-24",
+        "24 november 2026",
+        "24 nov. 2026",
+        "dinsdag 24 november 2026",
+        "24/11/2026",
+        "24.11.2026",
+        " 24-11-2026 ",
+    ],
+)
+def test_every_date_form_is_read(tmp_path, value):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001", "Datum ontvangst": value}])
+    complaint = read_register(path).get("K-2026-001")
+    assert complaint.received == dt.date(2026, 11, 24)
+    assert not complaint.problems
+
+
+def test_1904_serials(tmp_path):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001", "Datum ontvangst": 44888}],
+                epoch=openpyxl.utils.datetime.CALENDAR_MAC_1904)
+    register = read_register(path)
+    assert register.date1904
+    assert register.get("K-2026-001").received == dt.date(1904, 1, 1) + dt.timedelta(days=44888)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("31-02-2026", "bestaat niet"),
+        ("morgen", "geen datum"),
+        ("24 brumaire 2026", "onbekende maand"),
+        ("2026-13-01", "bestaat niet"),
+        (-5, "geen geldig datumgetal"),
+    ],
+)
+def test_unreadable_date_is_reported_with_its_cell(tmp_path, value, fragment):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001", "Datum afhandeling": value}])
+    complaint = read_register(path).get("K-2026-001")
+    assert complaint.handled_date is None, "never guessed"
+    [problem] = complaint.problems
+    letter = openpyxl.utils.get_column_letter(HEADERS.index("Datum afhandeling") + 1)
+    assert problem.cell == f"{letter}2"
+    assert problem.header == "Datum afhandeling"
+    assert fragment in problem.text
+
+
+def test_columns_found_by_header_in_any_order_with_staff_columns(tmp_path):
+    headers = ["Mijn notitie", *reversed(HEADERS)]
+    headers[1] = "  OPMERKINGEN "  # trimmed, case-insensitive
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-007", "Naam klager": "Zoë", "Mijn notitie": "eigen",
+                            "  OPMERKINGEN ": "let op"}], headers=headers)
+    register = read_register(path)
+    complaint = register.get("k-2026-007")
+    assert complaint.name == "Zoë" and complaint.remarks == "let op"
+    assert register.extra_columns == {"Mijn notitie": 0}
+
+
+def test_missing_columns_are_named(tmp_path):
+    headers = [h for h in HEADERS if h not in ("Behandelaar", "Datum reactie")]
+    with pytest.raises(RegisterError) as info:
+        read_register(make(tmp_path, [], headers=headers))
+    assert "'Datum reactie'" in info.value.message and "'Behandelaar'" in info.value.message
+    assert "register.xlsx" in info.value.message
+
+
+def test_missing_sheet_and_bad_files(tmp_path):
+    with pytest.raises(RegisterError, match="geen tabblad 'Klachten'"):
+        read_register(make(tmp_path, [], sheet="Blad1"))
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"PK\x03\x04 dit is geen register")
+    with pytest.raises(RegisterError, match="kapot.xlsx"):
+        read_register(broken)
+    with pytest.raises(RegisterError, match="bestaat niet"):
+        read_register(tmp_path / "weg.xlsx")
+
+
+def test_duplicate_number_names_both_rows(tmp_path):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}, {"Klachtnummer": "K-2026-002"}, {"Klachtnummer": "k-2026-001"}])
+    register = read_register(path)
+    assert register.duplicates == {"K-2026-001": [2, 4]}
+    with pytest.raises(DuplicateNumberError, match="rij 2 en 4"):
+        register.get("K-2026-001")
+    assert register.get("K-2026-002").row == 3
+    with pytest.raises(UnknownNumberError, match="K-2026-099"):
+        register.get("K-2026-099")
+
+
+def test_text_normalised(tmp_path):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001", "Omschrijving": "a\r\nb\rc", "Telefoon": 612345678,
+                            "Tevredenheid": 4}])
+    complaint = read_register(path).get("K-2026-001")
+    assert complaint.description == "a\nb\nc"
+    assert complaint.phone == "612345678"
+    assert complaint.satisfaction_score == 4
+
+
+def test_empty_rows_skipped_and_next_number(tmp_path):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-009"}, {}, {"Klachtnummer": "K-2025-041"}])
+    register = read_register(path)
+    assert [c.row for c in register.complaints] == [2, 4]
+    assert register.last_row == 4
+    assert register.next_number(2026) == "K-2026-010"
+    assert register.next_number(2027) == "K-2027-001"
+
+
+def test_cli_dates_and_month_arithmetic():
+    assert parse_cli_date("2026-11-24") == parse_cli_date("24-11-2026") == dt.date(2026, 11, 24)
+    with pytest.raises(DateParseError):
+        parse_cli_date("24-24-2026")
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert add_years(dt.date(2028, 2, 29), 2) == dt.date(2030, 2, 28)
+    assert to_date("") is None

@@ -1,0 +1,204 @@
+"""Safety of every write: locks, Excel's lock file, backups, the log, crashes and concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from formkit.errors import RegisterLocked
+from formkit.register import read_register
+from formkit.storage import (
+    LOG_NAME,
+    backup_dir,
+    list_backups,
+    office_lock_owner,
+    prune_backups,
+    update_register,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add(settings, number: str, **values) -> None:
+    with update_register(settings, "test") as update:
+        update.append({"number": number, "received": dt.date(2026, 11, 1), **values})
+
+
+def excel_owner_file(path: Path, user: str) -> None:
+    """An owner file as Excel writes it: ANSI name, then the UTF-16 name at offset 56."""
+    data = bytearray(165)
+    ansi = user.encode("cp1252", errors="replace")[:53]
+    data[0] = len(ansi)
+    data[1 : 1 + len(ansi)] = ansi
+    data[54:56] = len(user).to_bytes(2, "little")
+    data[56 : 56 + 2 * len(user)] = user.encode("utf-16-le")
+    path.write_bytes(bytes(data))
+
+
+def test_append_and_set_record_backup_and_log(workfolder):
+    add(workfolder, "K-2026-001", name="Jan & Piet <de Vries>")
+    with update_register(workfolder, "brief") as update:
+        complaint = update.register.get("K-2026-001")
+        changed = update.set(complaint, {"reaction_date": dt.date(2026, 11, 3), "name": "Jan & Piet <de Vries>"})
+    assert changed == ["Datum reactie"], "an unchanged value is not written"
+    register = read_register(workfolder.register)
+    assert register.get("K-2026-001").reaction_date == dt.date(2026, 11, 3)
+    assert len(list_backups(workfolder.register)) == 2
+    log = (workfolder.register.parent / LOG_NAME).read_text(encoding="utf-8-sig").splitlines()
+    assert log[0] == "tijd;opdracht;klachtnummer;kolommen"
+    assert log[-1].endswith(";brief;K-2026-001;Datum reactie")
+    assert "Jan" not in "".join(log), "the log never holds values (personal data)"
+
+
+def test_no_change_no_write(workfolder):
+    before = workfolder.register.read_bytes()
+    with update_register(workfolder, "niets"):
+        pass
+    assert workfolder.register.read_bytes() == before
+    assert not backup_dir(workfolder.register).exists()
+
+
+def test_dry_run_writes_nothing(workfolder):
+    before = workfolder.register.read_bytes()
+    with update_register(workfolder, "test", dry_run=True) as update:
+        update.append({"number": "K-2026-001"})
+        assert update.changes
+    assert workfolder.register.read_bytes() == before
+
+
+def test_error_inside_block_writes_nothing(workfolder):
+    before = workfolder.register.read_bytes()
+    with pytest.raises(ZeroDivisionError):
+        with update_register(workfolder, "test") as update:
+            update.append({"number": "K-2026-001"})
+            1 / 0
+    assert workfolder.register.read_bytes() == before
+
+
+@pytest.mark.parametrize("user", ["Yvonne Lips", "Arianda Schepens-Çelik"])
+def test_excel_lock_file_refuses_and_names_user(workfolder, user):
+    lock = workfolder.register.with_name("~$" + workfolder.register.name)
+    excel_owner_file(lock, user)
+    before = workfolder.register.read_bytes()
+    assert office_lock_owner(workfolder.register) == user
+    with pytest.raises(RegisterLocked) as info:
+        add(workfolder, "K-2026-001")
+    assert user in info.value.message and "Excel" in info.value.message
+    assert workfolder.register.read_bytes() == before
+
+
+def test_libreoffice_lock_file_refuses(workfolder):
+    lock = workfolder.register.with_name(f".~lock.{workfolder.register.name}#")
+    lock.write_text(",Arianda Schepens,pc-01,24.11.2026 10:00,file:///x;", encoding="utf-8")
+    with pytest.raises(RegisterLocked, match="Arianda Schepens"):
+        add(workfolder, "K-2026-001")
+
+
+def test_lock_file_appearing_mid_run_refuses(workfolder):
+    before = workfolder.register.read_bytes()
+    with pytest.raises(RegisterLocked):
+        with update_register(workfolder, "test") as update:
+            update.append({"number": "K-2026-001"})
+            excel_owner_file(workfolder.register.with_name("~$" + workfolder.register.name), "Yvonne Lips")
+    assert workfolder.register.read_bytes() == before
+
+
+def test_second_formkit_run_is_refused_not_hung(workfolder, monkeypatch):
+    import formkit.storage as storage
+
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
+    with update_register(workfolder, "eerste") as update:
+        update.append({"number": "K-2026-001"})
+        start = time.monotonic()
+        with pytest.raises(RegisterLocked, match="andere formkit-opdracht"):
+            with update_register(workfolder, "tweede"):
+                pass
+        assert time.monotonic() - start < 5
+    assert read_register(workfolder.register).get("K-2026-001")
+
+
+def test_backups_older_than_30_days_are_pruned(workfolder):
+    add(workfolder, "K-2026-001")
+    folder = backup_dir(workfolder.register)
+    old = folder / "klachtenregister-20200101-120000-000000.xlsx"
+    old.write_bytes(b"old")
+    recent = list_backups(workfolder.register)
+    removed = prune_backups(workfolder.register, 30)
+    assert removed == [old]
+    assert set(list_backups(workfolder.register)) == set(recent) - {old}
+
+
+WRITER = """
+import datetime as dt, sys
+from formkit.config import load_settings
+from formkit.storage import update_register
+settings = load_settings(sys.argv[1])
+for i in range(int(sys.argv[2]), 10**6):
+    with update_register(settings, "soak") as update:
+        update.append({"number": f"K-2026-{i:04d}", "received": dt.date(2026, 1, 1), "description": "x" * 2000})
+    print(i, flush=True)
+"""
+
+
+def test_crash_at_random_moments_never_breaks_the_register(workfolder, tmp_path):
+    """SIGKILL a writing process 50 times: the register always opens, rows only ever grow by one."""
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rng = random.Random(20261124)
+    known = 0
+    for _ in range(50):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(workfolder.root), str(known + 1)],
+            stdout=subprocess.PIPE, env=env, text=True,
+        )
+        time.sleep(rng.uniform(0.3, 1.2))
+        proc.kill()
+        proc.wait()
+        numbers = [c.number for c in read_register(workfolder.register).complaints]
+        assert numbers == [f"K-2026-{i:04d}" for i in range(1, len(numbers) + 1)], "no row lost or half written"
+        assert len(numbers) >= known
+        known = len(numbers)
+    assert known > 0
+    add(workfolder, f"K-2026-{known + 1:04d}")
+    assert not list(workfolder.register.parent.glob(f".{workfolder.register.name}.*.tmp"))
+
+
+def test_concurrent_writers_lose_no_row(workfolder, tmp_path):
+    """Four processes appending at once: every row that a process reported written is there."""
+    script = tmp_path / "one.py"
+    script.write_text(
+        "import datetime as dt, sys, time\n"
+        "from formkit.config import load_settings\n"
+        "from formkit.errors import RegisterLocked\n"
+        "from formkit.storage import update_register\n"
+        "s = load_settings(sys.argv[1])\n"
+        "for n in range(5):\n"
+        "    number = f'K-2026-{sys.argv[2]}{n}'\n"
+        "    for attempt in range(200):\n"
+        "        try:\n"
+        "            with update_register(s, 'parallel') as u:\n"
+        "                u.append({'number': number})\n"
+        "            print(number, flush=True); break\n"
+        "        except RegisterLocked:\n"
+        "            time.sleep(0.05)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(workfolder.root), str(p + 1)], stdout=subprocess.PIPE, env=env, text=True)
+        for p in range(4)
+    ]
+    reported = set()
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        reported |= set(out.split())
+    numbers = {c.number for c in read_register(workfolder.register).complaints}
+    assert reported and reported <= numbers
+    assert len(reported) == 20
