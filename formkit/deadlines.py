@@ -1,0 +1,446 @@
+"""The procedure's deadlines as pure functions: what `formkit controle` finds, and why.
+
+Read next to klachtenprocedure.txt ("Ad 3. Oplossen", "Ad 6. Leren", the closing retention line)
+and SPEC.md "Rules from the procedure". Nothing here reads files or prints; every number comes
+from `Terms` (formkit.toml [termijnen]).
+
+Counting days, the same for every rule:
+- A term of N days after date D ends on D + N days, and that last day is still on time:
+  "reaction within 7 days" of 1 jan ends 8 jan; on 8 jan nothing is late, on 9 jan it is.
+- A term of N calendar months ends on the same day N months later, clipped to the month's end
+  (31 jan + 1 month = 28 feb, or 29 feb in a leap year; 30 apr + 1 month = 30 may).
+- `Finding.days` = peildatum - termijn: positive = days past the term, 0 = the last day,
+  negative = days left. Overdue means peildatum > termijn.
+- Nearly late: an open complaint with 0 to `nearly_late_days` days left (both ends included).
+- Written feedback is due once the complaint is handled: flagged from the day of handling.
+- Satisfaction: measured within `satisfaction_days` after handling; flagged from the day after.
+- Retention: kept until `retention_years` after handling; from that anniversary on
+  (peildatum >= destroy_from) it must be destroyed; 29 feb + 2 years = 28 feb. Warned from
+  `retention_warning_days` before that day. Open complaints are never due.
+
+Decisions where the procedure is silent:
+- Serious complaints (Ernstig = ja) must be handled within `serious_days`; if the month is
+  shorter, the month holds (haste never gives more time).
+- An extension counts only when both Verlengd tot and Datum verlengingsbericht are filled in and
+  the notice went out on or before the deadline that applied (for a serious complaint: its short
+  term). It replaces that deadline with Verlengd tot (never earlier than the original deadline).
+  A late, undated or dateless extension does not count; the toelichting says so.
+- A late first reaction is only reported while the complaint is open; once handled it is a fact
+  for analysis (`reaction_was_late`), not something to act on.
+- A rule is skipped when one of its date cells is unreadable: the gegevens-onjuist finding for
+  that cell says what to fix, and guessing would give false alarms.
+- Unknown Behandelaar is only checked when formkit.toml names handlers; an empty Behandelaar is
+  flagged for open complaints only. An empty Ernstig counts as nee.
+- Satisfaction counts as measured when Tevredenheid or Datum tevredenheidsmeting is filled in.
+- Third party: Derde partij "nee", "n.v.t.", "geen" or "-" counts as empty.
+- Duplicate numbers: those passed in and those seen in `complaints` (anonymised rows included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from formkit.columns import BY_HEADER, normalise_header
+from formkit.config import Settings, Terms
+from formkit.dates import add_months, add_years, dutch_short
+from formkit.model import Complaint
+
+KINDS: tuple[str, ...] = (
+    "reactie-te-laat", "afhandeling-te-laat", "afhandeling-bijna-te-laat", "terugkoppeling-ontbreekt",
+    "tevredenheid-ontbreekt", "derde-partij-lopend", "vernietigen", "binnenkort-vernietigen",
+    "gegevens-onjuist",
+)
+URGENT_KINDS = frozenset({"afhandeling-te-laat", "afhandeling-bijna-te-laat", "reactie-te-laat"})
+NO_THIRD_PARTY = frozenset({"", "nee", "n.v.t.", "nvt", "geen", "-"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that needs attention for one register row, as `controle` reports it."""
+
+    number: str  # Klachtnummer, "" when missing (then the toelichting names the row)
+    kind: str  # one of KINDS
+    deadline: dt.date | None  # the termijn
+    days: int | None  # peildatum - deadline: past (positive) or left (negative)
+    serious: bool
+    handler: str | None
+    explanation: str  # Dutch toelichting
+    row: int  # worksheet row
+
+
+@dataclass(frozen=True)
+class Group:
+    """A heading in the terminal output and a sheet in the report, in the SPEC's urgency order."""
+
+    title: str  # Dutch heading
+    kinds: frozenset[str]
+    serious_only: bool  # only findings of serious complaints
+    label: str  # lower-case Dutch phrase for the summary line
+    sheet: str  # Excel sheet name (<= 31 characters, no : / \ ? * [ ])
+
+    def matches(self, finding: Finding) -> bool:
+        return finding.kind in self.kinds and (finding.serious or not self.serious_only)
+
+
+def _group(title: str, label: str, sheet: str, *kinds: str, serious_only: bool = False) -> Group:
+    return Group(title, frozenset(kinds), serious_only, label, sheet)
+
+
+GROUPS: tuple[Group, ...] = (
+    _group("Ernstige klachten: met spoed", "ernstig met spoed", "Ernstig", *URGENT_KINDS,
+           serious_only=True),
+    _group("Afhandeling te laat", "afhandeling te laat", "Afhandeling te laat", "afhandeling-te-laat"),
+    _group("Reactie te laat", "reactie te laat", "Reactie te laat", "reactie-te-laat"),
+    _group("Afhandeling bijna te laat", "afhandeling bijna te laat", "Afhandeling bijna te laat",
+           "afhandeling-bijna-te-laat"),
+    _group("Terugkoppeling of tevredenheid ontbreekt", "terugkoppeling of tevredenheid ontbreekt",
+           "Terugkoppeling, tevredenheid", "terugkoppeling-ontbreekt", "tevredenheid-ontbreekt"),
+    _group("Lopend bij de onafhankelijke derde partij", "lopend bij derde partij", "Derde partij",
+           "derde-partij-lopend"),
+    _group("Te vernietigen", "te vernietigen", "Vernietigen", "vernietigen"),
+    _group("Binnenkort te vernietigen", "binnenkort te vernietigen", "Binnenkort vernietigen",
+           "binnenkort-vernietigen"),
+    _group("Gegevens onjuist of onvolledig", "gegevens onjuist", "Gegevens onjuist", "gegevens-onjuist"),
+)
+
+
+def group_index(finding: Finding) -> int:
+    """Position of the first group that claims the finding (each finding is in exactly one)."""
+    return next(i for i, g in enumerate(GROUPS) if g.matches(finding))
+
+
+def sort_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """Grouped in GROUPS order; within a group the most overdue (or least time left) first."""
+    return sorted(
+        findings,
+        key=lambda f: (group_index(f), f.days is None, -(f.days or 0), f.row, _RANK[f.kind]),
+    )
+
+
+# On a tie the kind's own group decides: late handling before late reaction before nearly late.
+_RANK = {k: i for i, g in enumerate(GROUPS) if not g.serious_only for k in g.kinds}
+
+
+def grouped(findings: Sequence[Finding]) -> list[tuple[Group, list[Finding]]]:
+    """The non-empty groups in order, each with its sorted findings."""
+    result: list[tuple[Group, list[Finding]]] = []
+    for f in sort_findings(findings):
+        group = GROUPS[group_index(f)]
+        if not result or result[-1][0] is not group:
+            result.append((group, []))
+        result[-1][1].append(f)
+    return result
+
+
+# --- the terms -------------------------------------------------------------------------------
+
+def reaction_deadline(c: Complaint, terms: Terms) -> dt.date | None:
+    """Last day for the first reaction ("binnen een week")."""
+    return c.received + dt.timedelta(days=terms.reaction_days) if c.received else None
+
+
+def reaction_was_late(c: Complaint, terms: Terms) -> bool | None:
+    """Whether the first reaction came after its term; a handling within the term counts as one.
+
+    None while it cannot be known yet: no Datum ontvangst, or open and no reaction recorded.
+    """
+    deadline = reaction_deadline(c, terms)
+    if deadline is None:
+        return None
+    done = [d for d in (c.reaction_date, c.handled_date) if d]
+    return min(done) > deadline if done else None
+
+
+def _original_handling_deadline(c: Complaint, terms: Terms) -> dt.date | None:
+    if c.received is None:
+        return None
+    month = add_months(c.received, terms.handling_months)
+    if c.is_serious:
+        return min(month, c.received + dt.timedelta(days=terms.serious_days))
+    return month
+
+
+def _extension_counts(c: Complaint, original: dt.date) -> bool:
+    notice = c.extension_notice_date
+    return bool(c.extended_until and notice and notice <= original)
+
+
+def handling_deadline(c: Complaint, terms: Terms) -> dt.date | None:
+    """Last day to handle: a month (serious: `serious_days`), or Verlengd tot when told in time."""
+    original = _original_handling_deadline(c, terms)
+    if original is None:
+        return None
+    if _extension_counts(c, original):
+        assert c.extended_until is not None
+        return max(original, c.extended_until)
+    return original
+
+
+def handling_was_late(c: Complaint, terms: Terms) -> bool | None:
+    """Whether a handled complaint was handled after its deadline (None when open or undated)."""
+    deadline = handling_deadline(c, terms)
+    if deadline is None or c.handled_date is None:
+        return None
+    return c.handled_date > deadline
+
+
+def satisfaction_deadline(c: Complaint, terms: Terms) -> dt.date | None:
+    """Last day to measure satisfaction after handling."""
+    return c.handled_date + dt.timedelta(days=terms.satisfaction_days) if c.handled_date else None
+
+
+def destroy_from(c: Complaint, terms: Terms) -> dt.date | None:
+    """First day the complaint must be destroyed ("tot twee jaar na afhandeling bewaard")."""
+    return add_years(c.handled_date, terms.retention_years) if c.handled_date else None
+
+
+def _handling_explanation(c: Complaint, terms: Terms) -> str:
+    """How the handling deadline came about, in Dutch, including why an extension did not count."""
+    original = _original_handling_deadline(c, terms)
+    assert original is not None  # callers check Datum ontvangst first
+    received = f"Ontvangen op {dutch_short(c.received)}"
+    if c.is_serious:
+        haste = _n(terms.serious_days, "dag", "dagen")
+        text = (f"Ernstige klacht: met spoed afhandelen, binnen {haste}. "
+                f"{received}; uiterlijk {dutch_short(original)}.")
+    else:
+        text = (f"{received}; afhandeling binnen {_n(terms.handling_months, 'maand', 'maanden')}, "
+                f"uiterlijk {dutch_short(original)}.")
+    notice, until = c.extension_notice_date, c.extended_until
+    if _extension_counts(c, original) and until and until > original:
+        text += (f" Verlengd tot {dutch_short(until)} "
+                 f"(verlengingsbericht verstuurd op {dutch_short(notice)}).")
+    elif _extension_counts(c, original):
+        text += f" Verlengd tot {dutch_short(until)} ligt niet na die termijn; de termijn blijft."
+    elif until and notice:
+        text += (f" Het verlengingsbericht van {dutch_short(notice)} is na de termijn van "
+                 f"{dutch_short(original)} verstuurd; de verlenging tot {dutch_short(until)} telt niet.")
+    elif until:
+        text += (f" Verlengd tot {dutch_short(until)} telt niet: Datum verlengingsbericht is leeg.")
+    elif notice:
+        text += " Er is een verlengingsbericht verstuurd, maar Verlengd tot is leeg."
+    return text
+
+
+# --- the check -------------------------------------------------------------------------------
+
+Hit = tuple[str, dt.date | None, str]  # kind, termijn, toelichting of one finding-to-be
+
+
+def check(
+    complaints: Sequence[Complaint],
+    peildatum: dt.date,
+    settings: Settings,
+    duplicates: Mapping[str, Sequence[int]] | None = None,
+) -> list[Finding]:
+    """Every finding for the register on `peildatum`, sorted as `controle` shows them."""
+    rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
+    for c in complaints:
+        if number := _number(c):
+            rows.setdefault(number, set()).add(c.row)
+    findings: list[Finding] = []
+    for c in complaints:
+        findings += check_complaint(c, peildatum, settings, sorted(rows.get(_number(c), ())))
+    return sort_findings(findings)
+
+
+def check_complaint(
+    c: Complaint, peildatum: dt.date, settings: Settings, duplicate_rows: Sequence[int] = ()
+) -> list[Finding]:
+    """The findings for one row; `duplicate_rows` = all rows sharing its Klachtnummer."""
+    if c.is_anonymised:
+        return []
+    known = settings.handler(c.handler)
+    handler = known.name if known else (" ".join((c.handler or "").split()) or None)
+    hits: list[Hit] = [("gegevens-onjuist", None, text)
+                       for text in data_problems(c, settings, duplicate_rows)]
+    bad = _unreadable_keys(c)
+    for rule in RULES:
+        hits += rule(c, peildatum, settings.terms, bad)
+    return [
+        Finding(_number(c), kind, deadline, (peildatum - deadline).days if deadline else None,
+                c.is_serious, handler, text, c.row)
+        for kind, deadline, text in hits
+    ]
+
+
+def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Ad 3: "binnen een week gereageerd", reported while the complaint is open."""
+    deadline = reaction_deadline(c, terms)
+    if (deadline is None or not c.is_open or c.reaction_date or peildatum <= deadline
+            or bad & {"received", "reaction_date", "handled_date"}):
+        return []
+    late = (peildatum - deadline).days
+    return [("reactie-te-laat", deadline,
+             f"Ontvangen op {dutch_short(c.received)}; reactie binnen "
+             f"{_n(terms.reaction_days, 'dag', 'dagen')}, uiterlijk {dutch_short(deadline)}. "
+             f"Er is nog geen Datum reactie: {_n(late, 'dag', 'dagen')} te laat.")]
+
+
+def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Ad 3: handled within a month, serious ones with haste, or by an extension told in time."""
+    deadline = handling_deadline(c, terms)
+    cells = {"received", "handled_date", "serious", "extended_until", "extension_notice_date"}
+    if deadline is None or not c.is_open or bad & cells:
+        return []
+    days = (peildatum - deadline).days
+    basis = _handling_explanation(c, terms)
+    if days > 0:
+        return [("afhandeling-te-laat", deadline,
+                 f"Nog niet afgehandeld. {basis} Nu {_n(days, 'dag', 'dagen')} te laat.")]
+    if -days <= terms.nearly_late_days:
+        left = "Vandaag is de laatste dag" if days == 0 else f"Nog {_n(-days, 'dag', 'dagen')} te gaan"
+        hint = ("" if deadline != _original_handling_deadline(c, terms)
+                else " Lukt dat niet, stuur dan op tijd een verlengingsbericht.")
+        return [("afhandeling-bijna-te-laat", deadline,
+                 f"Nog niet afgehandeld. {basis} {left}.{hint}")]
+    return []
+
+
+def _feedback_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Ad 4: written feedback to the client, due from the day of handling."""
+    handled = c.handled_date
+    if not handled or c.feedback_date or peildatum < handled or bad & {"handled_date", "feedback_date"}:
+        return []
+    return [("terugkoppeling-ontbreekt", handled,
+             f"Afgehandeld op {dutch_short(handled)}, maar Datum terugkoppeling is leeg: "
+             "de schriftelijke terugkoppeling aan de klant ontbreekt.")]
+
+
+def _satisfaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Ad 6: "Na afhandeling van de klacht zal de tevredenheid ... worden gemeten"."""
+    due = satisfaction_deadline(c, terms)
+    measured = (c.satisfaction or "").strip() or c.satisfaction_date
+    if (due is None or measured or peildatum <= due
+            or bad & {"handled_date", "satisfaction", "satisfaction_date"}):
+        return []
+    return [("tevredenheid-ontbreekt", due,
+             f"Afgehandeld op {dutch_short(c.handled_date)}; de tevredenheid had binnen "
+             f"{_n(terms.satisfaction_days, 'dag', 'dagen')} gemeten moeten zijn (uiterlijk "
+             f"{dutch_short(due)}), maar Tevredenheid is leeg.")]
+
+
+def _third_party_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Ad 3: the independent third party's binding ruling is awaited (pending, not overdue)."""
+    party = " ".join((c.third_party or "").split())
+    party = "" if party.lower() in NO_THIRD_PARTY else party
+    ruled = (c.third_party_ruling or "").strip()
+    if not (party or c.submitted_date) or ruled or "submitted_date" in bad:
+        return []
+    since = f" op {dutch_short(c.submitted_date)}" if c.submitted_date else ""
+    return [("derde-partij-lopend", c.submitted_date,
+             f"Voorgelegd aan {party or 'de onafhankelijke derde partij'}{since}; "
+             "de uitspraak is nog niet vastgelegd.")]
+
+
+def _retention_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
+    """Closing line: "tot twee jaar na afhandeling bewaard"; open complaints are never due."""
+    destroy = destroy_from(c, terms)
+    if destroy is None or "handled_date" in bad:
+        return []
+    kept = (f"Afgehandeld op {dutch_short(c.handled_date)}; bewaren tot "
+            f"{_n(terms.retention_years, 'jaar', 'jaar')} na afhandeling.")
+    left = (destroy - peildatum).days
+    if left <= 0:
+        return [("vernietigen", destroy, f"{kept} Vernietigen vanaf {dutch_short(destroy)}.")]
+    if left <= terms.retention_warning_days:
+        return [("binnenkort-vernietigen", destroy,
+                 f"{kept} Vernietigen vanaf {dutch_short(destroy)}, over {_n(left, 'dag', 'dagen')}.")]
+    return []
+
+
+RULES = (_reaction_rule, _handling_rule, _feedback_rule, _satisfaction_rule, _third_party_rule,
+         _retention_rule)
+
+
+def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int] = ()) -> list[str]:
+    """Dutch texts for each gegevens-onjuist finding of one row (one text per problem)."""
+    texts: list[str] = []
+    at = f"Rij {c.row}: "
+    bad = _unreadable_keys(c)
+    number = _number(c)
+    if not number and "number" not in bad:
+        texts.append(f"{at}Klachtnummer ontbreekt.")
+    rows = sorted(set(duplicate_rows) | {c.row})
+    if number and len(rows) > 1:
+        texts.append(f"{at}Klachtnummer {number} komt meer dan eens voor: rijen {_and(rows)}. "
+                     "Geef elke klacht een eigen nummer.")
+    if c.received is None and "received" not in bad:
+        texts.append(f"{at}Datum ontvangst ontbreekt; de termijnen zijn niet te berekenen.")
+    if c.received and c.handled_date and c.handled_date < c.received:
+        texts.append(f"{at}Datum afhandeling ({dutch_short(c.handled_date)}) ligt voor "
+                     f"Datum ontvangst ({dutch_short(c.received)}).")
+    if c.received and c.reaction_date and c.reaction_date < c.received:
+        texts.append(f"{at}Datum reactie ({dutch_short(c.reaction_date)}) ligt voor "
+                     f"Datum ontvangst ({dutch_short(c.received)}).")
+    name = " ".join((c.handler or "").split())
+    if name and settings.handlers and settings.handler(name) is None and "handler" not in bad:
+        known = _and([h.name for h in settings.handlers])
+        texts.append(f"{at}Behandelaar '{name}' staat niet in formkit.toml (bekend: {known}).")
+    elif not name and c.is_open and "handler" not in bad:
+        texts.append(f"{at}Geen Behandelaar ingevuld voor deze openstaande klacht.")
+    serious = (c.serious or "").strip()
+    if serious.lower() not in ("", "ja", "nee") and "serious" not in bad:
+        texts.append(f"{at}Ernstig is '{serious}'; verwacht ja of nee (leeg telt als nee). "
+                     "De klacht is als niet-ernstig behandeld.")
+    for p in c.problems:
+        text = p.text.strip()
+        end = "" if text.endswith((".", "!", "?")) else "."
+        texts.append(f"Cel {p.cell} ({p.header}) is niet te lezen: {text}{end}")
+    return texts
+
+
+def signal_text(findings: Sequence[Finding]) -> str:
+    """Short Dutch text for the Signalering column of one complaint; "" when nothing is due."""
+    ordered = sort_findings(findings)
+    parts = [short_text(f) for f in ordered if f.kind != "gegevens-onjuist"]
+    checks = [f.explanation.removeprefix(f"Rij {f.row}: ")
+              for f in ordered if f.kind == "gegevens-onjuist"]
+    if checks:
+        parts.append("Gegevens controleren: " + " ".join(checks))
+    text = "; ".join(parts)
+    if any(f.serious and f.kind in URGENT_KINDS for f in ordered):
+        text = "Ernstig, met spoed: " + text
+    return text
+
+
+SHORT_TEXTS = {  # {late}: "3 dagen", {day}: the termijn as dd-mm-jjjj
+    "reactie-te-laat": "Reactie {late} te laat (uiterlijk {day})",
+    "afhandeling-te-laat": "Afhandeling {late} te laat (uiterlijk {day})",
+    "afhandeling-bijna-te-laat": "Afhandelen uiterlijk {day}",
+    "terugkoppeling-ontbreekt": "Schriftelijke terugkoppeling ontbreekt",
+    "tevredenheid-ontbreekt": "Tevredenheid nog meten",
+    "derde-partij-lopend": "Uitspraak derde partij afwachten",
+    "vernietigen": "Vernietigen (sinds {day})",
+    "binnenkort-vernietigen": "Vernietigen vanaf {day}",
+}
+
+
+def short_text(f: Finding) -> str:
+    """A few Dutch words for one finding (Signalering column, terminal lines)."""
+    template = SHORT_TEXTS.get(f.kind)
+    if template is None:
+        return f.explanation
+    return template.format(late=_n(f.days or 0, "dag", "dagen"), day=dutch_short(f.deadline))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _number(c: Complaint) -> str:
+    return (c.number or "").strip()
+
+
+def _unreadable_keys(c: Complaint) -> set[str]:
+    """Keys of the columns whose cell could not be read on this row."""
+    return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _and(items: Sequence[object]) -> str:
+    words = [str(i) for i in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
