@@ -15,7 +15,7 @@ class Problem:
     text: str  # Dutch explanation
 
 
-@dataclass
+@dataclass(slots=True)
 class Complaint:
     """One register row. Dates are `datetime.date` or None; everything else is text or None."""
 

@@ -141,7 +141,7 @@ def _build(path: Path, sheet_name: str, grid: list[list], date1904: bool) -> Reg
         )
     complaints: list[Complaint] = []
     last_row = 1
-    wanted = [(c, columns[c.key]) for c in COLUMNS]
+    wanted = [(c.key, c.kind, c.header, columns[c.key]) for c in COLUMNS]
     for offset, values in enumerate(grid[1:], start=2):
         if any(v not in ("", None) for v in values):
             last_row = offset
@@ -163,25 +163,27 @@ def _build(path: Path, sheet_name: str, grid: list[list], date1904: bool) -> Reg
 
 def _complaint(row: int, values: list, wanted: list, date1904: bool) -> Complaint | None:
     width = len(values)
-    complaint = None
-    for col, index in wanted:
+    found: dict[str, object] = {}
+    problems: list[Problem] = []
+    for key, kind, header, index in wanted:
         raw = values[index] if index < width else ""
         if raw == "" or raw is None:
             continue
-        if complaint is None:
-            complaint = Complaint(row=row)
-        if col.kind == "date":
+        if kind == "date":
+            if type(raw) is dt.date:
+                found[key] = raw
+                continue
             try:
-                value = to_date(raw, date1904)
+                found[key] = to_date(raw, date1904)
             except DateParseError as exc:
-                complaint.problems.append(Problem(col.header, f"{column_letter(index)}{row}", str(exc)))
-                value = None
+                problems.append(Problem(header, f"{column_letter(index)}{row}", str(exc)))
         elif type(raw) is str and not _NEEDS_CLEANING.search(raw):  # the common case, kept fast
-            value = raw.strip() or None
+            found[key] = raw.strip() or None
         else:
-            value = as_text(raw, date1904)
-        setattr(complaint, col.key, value)
-    return complaint
+            found[key] = as_text(raw, date1904)
+    if not found and not problems:
+        return None
+    return Complaint(row=row, problems=problems, **found)
 
 
 def as_text(value: object, date1904: bool = False) -> str | None:

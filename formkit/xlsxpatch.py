@@ -21,6 +21,7 @@ from lxml import etree
 from formkit.columns import column_index, column_letter
 from formkit.dates import to_serial
 from formkit.errors import RegisterError
+from formkit.sheetrows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -78,32 +79,24 @@ class WorkbookPatch:
     _sheet_path: str = field(init=False)
     _sheet: etree._Element = field(init=False)
     _ns: str = field(init=False)
-    _rows: dict[int, etree._Element] = field(init=False)
+    _rows: SheetRows = field(init=False)
     _styles: _Styles | None = field(init=False, default=None)
     _changed: dict[str, bytes] = field(init=False, default_factory=dict)
     _drop_calc_chain: bool = field(init=False, default=False)
     _date_style_cache: dict[int, int] = field(init=False, default_factory=dict)
     _appended: tuple[int, int] | None = field(init=False, default=None)
-    _max_row: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(self.data))
             self._sheet_path = self._find_sheet_path()
-            self._sheet = etree.fromstring(self._zip.read(self._sheet_path), _PARSER)
-        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+            self._rows = SheetRows(self._zip.read(self._sheet_path))
+            self._sheet = etree.fromstring(self._rows.skeleton, _PARSER)  # the sheet minus its rows
+            self._rows.set_namespaces(self._sheet.nsmap)
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise RegisterError(f"Het register is beschadigd en kan niet worden bijgewerkt ({exc}).") from None
         self._ns = etree.QName(self._sheet).namespace or MAIN_NS
         self._sheet_data = self._sheet.find(self._q("sheetData"))
-        if self._sheet_data is None:
-            raise RegisterError("Het register is beschadigd: het tabblad heeft geen celgegevens.")
-        self._rows = {}
-        previous = 0
-        for row in self._sheet_data.iterfind(self._q("row")):
-            number = int(row.get("r") or previous + 1)  # a row without r follows the one before
-            self._rows[number] = row
-            previous = number
-        self._max_row = previous
 
     # -- public operations -------------------------------------------------------------------
 
@@ -150,7 +143,7 @@ class WorkbookPatch:
     def save(self) -> bytes:
         """The new workbook bytes: unchanged members copied as they were, in their order."""
         self._grow_ranges()
-        self._changed[self._sheet_path] = _serialise(self._sheet)
+        self._changed[self._sheet_path] = self._rows.assemble(_serialise(self._sheet))
         if self._styles is not None and self._styles.changed:
             self._changed["xl/styles.xml"] = _serialise(self._styles.xml)
         skip: set[str] = set()
@@ -214,16 +207,10 @@ class WorkbookPatch:
         row = self._rows.get(number)
         if row is not None:
             return row
-        row = etree.Element(self._q("row"))
+        row = etree.Element(self._q("row"), nsmap=self._sheet.nsmap)
         row.set("r", str(number))
-        if number > self._max_row:
-            self._sheet_data.append(row)
-            self._max_row = number
-        else:
-            self._rows[min(n for n in self._rows if n > number)].addprevious(row)
-        row.text = None
-        self._rows[number] = row
-        template = self._rows.get(style_from_row) if style_from_row else None
+        self._rows.add(number, row)
+        template = self._rows.peek(style_from_row) if style_from_row else None
         if template is not None:  # a new row looks like the row above it, as in Excel
             for cell in template.iterfind(self._q("c")):
                 if cell.get("s"):
@@ -330,7 +317,7 @@ class WorkbookPatch:
         letter = column_letter(col)
         found = None
         for other in range(row - 1, max(1, row - 200), -1):  # nearest dated cell above
-            row_el = self._rows.get(other)
+            row_el = self._rows.peek(other)
             if row_el is None:
                 continue
             for c in row_el.iterfind(self._q("c")):

@@ -1,0 +1,145 @@
+"""The rows of a worksheet's `<sheetData>`, edited without parsing the whole sheet.
+
+A register of 20,000 rows is tens of megabytes of XML. Only the rows a write touches are parsed
+(with lxml, inside a wrapper that declares the sheet's namespaces); every other row is kept as the
+original bytes and spliced back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
+_SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
+_ROW_START = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_XMLNS = re.compile(rb"""\sxmlns(?::([\w.-]+))?="([^"]*)\"""")
+
+
+@dataclass
+class SheetRows:
+    """sheetData split out of a worksheet: `skeleton` is the sheet with an empty sheetData."""
+
+    xml: bytes
+    skeleton: bytes = field(init=False)
+    _body: bytes = field(init=False)
+    _open: bytes = field(init=False)
+    _close: bytes = field(init=False)
+    _index: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)  # row -> (start, end)
+    _order: list[int] = field(init=False, default_factory=list)
+    _touched: dict[int, etree._Element] = field(init=False, default_factory=dict)
+    _wrapper: tuple[bytes, bytes] = field(init=False)
+
+    def __post_init__(self) -> None:
+        m = _SHEET_DATA.search(self.xml)
+        if m is None:
+            raise ValueError("no sheetData")
+        prefix = m[1]
+        self._close = b"</" + prefix + b"sheetData>"
+        if m[2]:  # <sheetData/>
+            self._open, self._body, tail_start = b"<" + prefix + b"sheetData>", b"", m.end()
+        else:
+            end = self.xml.find(self._close, m.end())
+            if end < 0:
+                raise ValueError("sheetData not closed")
+            self._open, self._body, tail_start = m[0], self.xml[m.end() : end], end + len(self._close)
+        self.skeleton = self.xml[: m.start()] + self._open + self._close + self.xml[tail_start:]
+        self._prefix = prefix
+        self._index_rows()
+
+    def _index_rows(self) -> None:
+        body, close = self._body, b"</" + self._prefix + b"row>"
+        previous = 0
+        pos = 0
+        while True:
+            m = _ROW_START.search(body, pos)
+            if m is None:
+                break
+            r = _R_ATTR.search(m[2])
+            number = int(r[1]) if r else previous + 1  # a row without r follows the one before
+            if m[3]:
+                end = m.end()
+            else:
+                end = body.find(close, m.end())
+                if end < 0:
+                    raise ValueError("row not closed")
+                end += len(close)
+            self._index[number] = (m.start(), end)
+            self._order.append(number)
+            previous, pos = number, end
+
+    def set_namespaces(self, nsmap: dict[str | None, str]) -> None:
+        """Declarations of the sheet's root, to parse fragments and to strip from their output."""
+        decl = b"".join(
+            (b' xmlns="%s"' % uri.encode() if p is None else b' xmlns:%s="%s"' % (p.encode(), uri.encode()))
+            for p, uri in nsmap.items()
+        )
+        self._wrapper = (b"<" + self._prefix + b"sheetData" + decl + b">", self._close)
+        self._declared = {(p.encode() if p else None, uri.encode()) for p, uri in nsmap.items()}
+
+    @property
+    def max_row(self) -> int:
+        return max(self._index, default=0) if not self._touched else max(max(self._index, default=0), max(self._touched))
+
+    def exists(self, number: int) -> bool:
+        return number in self._index or number in self._touched
+
+    def get(self, number: int) -> etree._Element | None:
+        """The row element to edit (parsed once), or None when the row is not in the sheet."""
+        if number in self._touched:
+            return self._touched[number]
+        element = self.peek(number)
+        if element is not None:
+            self._touched[number] = element
+        return element
+
+    def peek(self, number: int) -> etree._Element | None:
+        """A parsed copy of a row, for reading only."""
+        if number in self._touched:
+            return self._touched[number]
+        span = self._index.get(number)
+        if span is None:
+            return None
+        fragment = self._wrapper[0] + self._body[span[0] : span[1]] + self._wrapper[1]
+        row = etree.fromstring(fragment, _PARSER)[0]
+        if row.get("r") is None:
+            row.set("r", str(number))
+        return row
+
+    def add(self, number: int, element: etree._Element) -> None:
+        self._touched[number] = element
+
+    def body(self) -> bytes:
+        """sheetData's new content: untouched rows as they were, touched and new ones serialised."""
+        pieces: list[bytes] = []
+        pos = 0
+        new_rows = sorted(n for n in self._touched if n not in self._index)
+        for number in self._order:
+            start, end = self._index[number]
+            while new_rows and new_rows[0] < number:
+                pieces += [self._body[pos:start], self._serialise(new_rows.pop(0))]
+                pos = start
+            if number in self._touched:
+                pieces += [self._body[pos:start], self._serialise(number)]
+                pos = end
+        pieces.append(self._body[pos:])
+        pieces += [self._serialise(n) for n in new_rows]
+        return b"".join(pieces)
+
+    def assemble(self, skeleton: bytes) -> bytes:
+        """Put sheetData back into a (re-serialised) skeleton."""
+        m = re.search(rb"<((?:[\w.-]+:)?)sheetData\s*/>|<((?:[\w.-]+:)?)sheetData>\s*</(?:[\w.-]+:)?sheetData>", skeleton)
+        if m is None:
+            raise ValueError("skeleton lost its sheetData")
+        return skeleton[: m.start()] + self._open + self.body() + self._close + skeleton[m.end() :]
+
+    def _serialise(self, number: int) -> bytes:
+        text = etree.tostring(self._touched[number])
+        head_end = text.index(b">")
+        head = _XMLNS.sub(
+            lambda m: b"" if (m[1], m[2]) in self._declared else m[0], text[:head_end]
+        )
+        return head + text[head_end:]
