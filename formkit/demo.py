@@ -6,11 +6,38 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+from formkit.dates import dutch_short
 from formkit.demo_data import demo_rows, numbered
 from formkit.storage import update_register
 from formkit.workfolder import init_workfolder
 
 Step = tuple[str, Path | None]
+
+# Forms that invented clients "send back" in the demo (filled by formkit with pypdf).
+DEMO_COMPLAINTS = (
+    {"naam": "Lotte Vermeulen", "type_klant": "/particulier", "adres": "Beukenlaan 7", "postcode": "5492 CD",
+     "woonplaats": "Sint-Oedenrode", "email": "lotte.vermeulen@example.nl", "telefoon": "06 13572468",
+     "opleiding": "Training klantgericht werken",
+     "omschrijving": "De training werd op de dag zelf afgezegd.\nIk had er een vrije dag voor genomen.",
+     "gewenste_oplossing": "Een nieuwe datum en vergoeding van mijn vrije dag.", "terugbellen": "/Yes"},
+    {"naam": "Hendrik Smulders", "type_klant": "/bedrijf", "organisatie": "Smulders & Zn. Bouw",
+     "adres": "Ambachtsweg 22", "postcode": "5272 RV", "woonplaats": "Sint-Michielsgestel",
+     "email": "h.smulders@example.com", "opleiding": "Leidinggeven in de praktijk",
+     "naam_deelnemer": "Sem Smulders", "omschrijving": "De factuur noemt twaalf lesdagen; het waren er tien.",
+     "gewenste_oplossing": "Een gecorrigeerde factuur."},
+)
+
+
+def fill_form(blank: Path, out: Path, values: dict[str, str]) -> Path:
+    """Fill one of formkit's forms as a browser would (pypdf; the viewer draws the values)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(blank))
+    writer.update_page_form_field_values(None, values, auto_regenerate=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return out
 
 
 def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
@@ -24,3 +51,29 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
         for row in rows:
             update.append(row)
     yield f"Voorbeeldregister met {len(rows)} verzonnen klachten:", settings.register
+    yield from _forms(settings, today)
+
+
+def _forms(settings, today: dt.date) -> Iterator[Step]:
+    """Blank forms, a few filled in by 'clients', and reading them back into the register."""
+    from formkit.intake import describe, import_forms
+    from formkit.pdfforms import make_form
+    from formkit.register import read_register
+
+    blanks = {}
+    for kind, name in (("klacht", "klachtenformulier"), ("tevredenheid", "tevredenheidsformulier")):
+        blanks[kind] = make_form(kind, settings, settings.forms / f"{name}.pdf")
+        yield ("Lege invulbare formulieren:" if kind == "klacht" else ""), blanks[kind]
+    inbox = settings.root / "ingekomen"
+    for n, values in enumerate(DEMO_COMPLAINTS, start=1):
+        fill_form(blanks["klacht"], inbox / f"klachtenformulier {n}.pdf", {**values, "datum": dutch_short(today)})
+    waiting = next(c for c in read_register(settings.register).complaints
+                   if (c.remarks or "").endswith("tevredenheidsformulier verstuurd"))
+    fill_form(blanks["tevredenheid"], inbox / f"tevredenheid {waiting.number}.pdf", {
+        "klachtnummer": waiting.number, "naam": waiting.name or "", "tevredenheid": "/4", "binnen_week": "/ja",
+        "oplossing": "/ja", "voortgang": "/nee", "aanbevelen": "/ja",
+        "opmerkingen": "Goed opgelost, maar ik hoorde lang niets.", "datum": dutch_short(today),
+    })
+    yield f"Ingevulde formulieren van verzonnen klanten in {inbox}; inlezen:", None
+    for outcome in import_forms(settings, [inbox], today=today):
+        yield "\n".join(describe(outcome)), outcome.kept_as

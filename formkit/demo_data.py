@@ -107,6 +107,10 @@ def demo_rows(today: dt.date) -> list[dict]:
         feedback_date=d(44), description="De trainer gebruikte voorbeelden die als kwetsend werden ervaren.",
         category="Docent of trainer", cause="Trainer niet bekend met de doelgroep.", solution="Gesprek met trainer; andere trainer ingezet.",
         improvement="Intake doelgroep voor elke nieuwe trainer.")
+    add("tevredenheidsformulier verstuurd", d(60), 5, reaction_date=d(57), reaction_mode="e-mail", handled_date=d(35),
+        feedback_date=d(34), description="Het certificaat werd pas na drie maanden verstuurd.",
+        category="Examen en certificering", cause="Certificaten werden per kwartaal in één keer gedrukt.",
+        solution="Certificaat direct nagestuurd.", improvement="Certificaten binnen twee weken na het examen versturen.")
     add("derde partij, uitspraak volgt", d(120), 3, client_type="particulier", organisation=None,
         reaction_date=d(115), reaction_mode="brief", handled_date=d(95), feedback_date=d(94), satisfaction="2",
         satisfaction_date=d(80), third_party="De Geschillencommissie", submitted_date=d(75),

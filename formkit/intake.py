@@ -145,7 +145,9 @@ def _apply(update: RegisterUpdate, outcome: Outcome, overwrite: bool, today: dt.
         values["number"] = register.next_number(received.year)
         complaint = update.append(values)
         outcome.status, outcome.number = "nieuw", complaint.number
-        outcome.changes = [(BY_KEY[k].header, None, v) for k, v in values.items() if v not in (None, "")]
+        order = list(BY_KEY)
+        outcome.changes = [(BY_KEY[k].header, None, values[k]) for k in sorted(values, key=order.index)
+                           if k != "number" and values[k] not in (None, "")]
         return
     outcome.number = target.number
     merged: dict[str, object] = {}

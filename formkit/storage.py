@@ -117,7 +117,7 @@ class RegisterUpdate:
     def append(self, values: dict[str, Value]) -> Complaint:
         """A new row below the last one, formatted like the row above; the table grows with it."""
         row = self.register.last_row + 1
-        complaint = Complaint(row=row)
+        complaint = Complaint(row=row, number=_normalise(values.get("number"), "text"))
         cells: dict[int, Value] = {}
         for key, value in values.items():
             column = BY_KEY[key]

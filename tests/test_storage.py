@@ -43,7 +43,10 @@ def excel_owner_file(path: Path, user: str) -> None:
 
 
 def test_append_and_set_record_backup_and_log(workfolder):
-    add(workfolder, "K-2026-001", name="Jan & Piet <de Vries>")
+    with update_register(workfolder, "inlezen") as update:  # number last, as intake gives it
+        update.append({"name": "Jan & Piet <de Vries>", "received": dt.date(2026, 11, 1), "number": "K-2026-001"})
+    log = (workfolder.register.parent / LOG_NAME).read_text(encoding="utf-8-sig").splitlines()
+    assert len(log) == 2 and log[1].split(";")[2] == "K-2026-001", "one line per complaint, with its number"
     with update_register(workfolder, "brief") as update:
         complaint = update.register.get("K-2026-001")
         changed = update.set(complaint, {"reaction_date": dt.date(2026, 11, 3), "name": "Jan & Piet <de Vries>"})
