@@ -119,6 +119,7 @@ def main(ctx: click.Context, folder: Path | None, register: Path | None) -> None
 def _register_commands() -> None:
     from formkit import cli_commands  # noqa: F401  (commands register themselves on `main`)
     from formkit import cli_forms  # noqa: F401
+    from formkit import cli_documents  # noqa: F401
 
 
 _register_commands()

@@ -52,6 +52,7 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
             update.append(row)
     yield f"Voorbeeldregister met {len(rows)} verzonnen klachten:", settings.register
     yield from _forms(settings, today)
+    yield from _documents(settings, today)
 
 
 def _forms(settings, today: dt.date) -> Iterator[Step]:
@@ -77,3 +78,40 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
     yield f"Ingevulde formulieren van verzonnen klanten in {inbox}; inlezen:", None
     for outcome in import_forms(settings, [inbox], today=today):
         yield "\n".join(describe(outcome)), outcome.kept_as
+
+
+def _documents(settings, today: dt.date) -> Iterator[Step]:
+    """The registration form and one letter of each kind, as Word (and PDF with LibreOffice)."""
+    from formkit.convert import find_soffice, to_pdf
+    from formkit.errors import ConversionError
+    from formkit.letters import plan, produce
+    from formkit.register import read_register
+
+    by_state = {(c.remarks or "").removeprefix("Voorbeeld: "): c for c in read_register(settings.register).complaints}
+    pdf = find_soffice() is not None
+    jobs = [
+        ("formulier", ["nieuw binnengekomen", "ernstig, in behandeling"], None),
+        ("ontvangst", ["nieuw binnengekomen"], None),
+        ("verlenging", ["bijna te laat"], today + dt.timedelta(days=21)),
+        ("terugkoppeling", ["afgehandeld, terugkoppeling ontbreekt"], None),
+        ("tevredenheid", ["tevredenheid ontbreekt"], None),
+    ]
+    made = []
+    for kind, states, expected in jobs:
+        batch = produce(settings, plan(settings, kind, [by_state[s] for s in states], today, expected), today,
+                        expected=expected)
+        made += [item for item in batch.items if item.made]
+        for item in batch.items:
+            if item.error:
+                yield f"Niet gemaakt: {item.error}", None
+    yield "Registratieformulieren en brieven" + (" (Word en PDF):" if pdf else " (Word; geen LibreOffice voor PDF):"), None
+    pdfs: list = [None] * len(made)
+    if pdf:  # every document of the demo in one LibreOffice run
+        try:
+            pdfs = to_pdf([item.docx for item in made])
+        except ConversionError as exc:
+            yield f"Geen PDF: {exc.message}", None
+    for item, pdf_path in zip(made, pdfs):
+        for path in (item.docx, pdf_path, *item.extra):
+            if path is not None:
+                yield "", path

@@ -45,6 +45,10 @@ class DocumentError(FormkitError):
     """A template or document cannot be produced."""
 
 
+class TemplateError(DocumentError):
+    """A Word template itself is broken (unknown names, Jinja syntax): no document can be made."""
+
+
 class ConversionError(FormkitError):
     """LibreOffice is missing or failed to convert a document."""
 

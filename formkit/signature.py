@@ -1,33 +1,69 @@
-"""Placeholder signature images that `formkit init` writes, one per handler."""
+"""Placeholder signature images, so letters work before staff scan their real signatures."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
 
+# Handwriting-like fonts that exist on Windows, macOS or Linux; the first one found is used.
+SCRIPT_FONTS = (
+    "Segoe Script",
+    "Brush Script MT",
+    "Apple Chancery",
+    "Snell Roundhand",
+    "URW Chancery L",
+    "Z003",
+    "STIXGeneral",
+    "DejaVu Serif",
+)
+
 
 def placeholder_signature(name: str, path: Path) -> Path:
-    """A PNG with the handler's name in a handwriting-like style above a line ("voorbeeld")."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    """Write a PNG with `name` in a handwriting-like font above a line (replace it by a real scan)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(3.2, 1.0), dpi=150)
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    font = _script_font()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    fig = Figure(figsize=(3.0, 0.9), dpi=200)
+    canvas = FigureCanvasAgg(fig)  # Agg directly: no GUI backend, also without a display
+    fig.patch.set_alpha(0.0)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.text(0.06, 0.42, name, fontsize=20, fontstyle="italic", family="serif", color="#1f3a93")
-    ax.plot([0.04, 0.96], [0.3, 0.3], color="#555555", linewidth=0.8)
-    ax.text(0.06, 0.08, "voorbeeldhandtekening: vervang door een scan", fontsize=6, color="#888888")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
+    label = name.strip() or "Handtekening"
+    text = ax.text(0.5, 0.30, label, fontproperties=font, fontsize=30, color="#1b2a4a", rotation=3,
+                   ha="center", va="bottom")
+    # Shrink long names so they stay inside the image.
+    width = text.get_window_extent(renderer=canvas.get_renderer()).width / fig.bbox.width
+    if width > 0.92:
+        text.set_fontsize(30 * 0.92 / width)
+    ax.plot([0.03, 0.97], [0.22, 0.22], color="#1b2a4a", linewidth=1.2)
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
     os.close(fd)
     try:
         fig.savefig(tmp, format="png", transparent=True)
         os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return path
+
+
+def _script_font() -> object:
+    """The first installed handwriting-like font; a serif italic when no script font exists."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in SCRIPT_FONTS:
+        if family in installed:
+            style = "italic" if family in ("STIXGeneral", "DejaVu Serif") else "normal"
+            return font_manager.FontProperties(family=family, style=style)
+    return font_manager.FontProperties(style="italic")

@@ -1,0 +1,159 @@
+"""The registration form and the letters for a batch of complaints, recorded in the register.
+
+One template read, one LibreOffice run (per 100 documents) and one register write per batch;
+the register records only documents that were really produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formkit.config import Settings
+from formkit.documents import build_context, document_filename, template_name
+from formkit.errors import ConversionError, DocumentError, FormkitError, InputError, TemplateError
+from formkit.model import Complaint
+from formkit.register import read_register
+from formkit.storage import update_register
+from formkit.templating import Renderer
+
+LETTERS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
+
+
+@dataclass
+class Planned:
+    complaint: Complaint
+    docx: Path
+    exists: bool
+    record: dict[str, object] = field(default_factory=dict)  # column key -> value to record
+    made: bool = False
+    pdf: Path | None = None
+    error: str = ""
+    extra: list[Path] = field(default_factory=list)  # enclosures, e.g. the satisfaction form
+
+
+@dataclass
+class Batch:
+    kind: str
+    items: list[Planned]
+    recorded: dict[str, list[str]] = field(default_factory=dict)  # number -> headers written
+    kept: dict[str, list[str]] = field(default_factory=dict)  # number -> notes on values left as they were
+    pdf_error: str = ""
+
+    @property
+    def failed(self) -> list[Planned]:
+        return [p for p in self.items if p.error]
+
+    @property
+    def skipped(self) -> list[Planned]:
+        return [p for p in self.items if p.exists and not p.made and not p.error]
+
+
+def select(settings: Settings, numbers: Sequence[str], open_only: bool = False) -> list[Complaint]:
+    """Resolve numbers (every unknown one named at once); --open adds every open complaint."""
+    register = read_register(settings.register)
+    unknown = [n for n in numbers if register.find(n) is None]
+    if unknown:
+        raise InputError(f"Onbekend klachtnummer in {register.path.name}: {', '.join(unknown)}. Er is niets gemaakt.")
+    chosen = [register.get(n) for n in numbers]
+    if open_only:
+        chosen += [c for c in register.complaints if c.is_open and c.number and not c.is_anonymised
+                   and c not in chosen]
+    return chosen
+
+
+def to_record(kind: str, letter_date: dt.date, expected: dt.date | None, c: Complaint) -> dict[str, object]:
+    """What sending this letter means for the register (SPEC.md)."""
+    if kind == "ontvangst":
+        return {"reaction_date": letter_date}
+    if kind == "verlenging":
+        return {"extended_until": expected or c.extended_until, "extension_notice_date": letter_date}
+    if kind == "terugkoppeling":
+        return {"feedback_date": letter_date}
+    return {}
+
+
+def plan(settings: Settings, kind: str, complaints: Iterable[Complaint], letter_date: dt.date,
+         expected: dt.date | None = None) -> Batch:
+    items = []
+    for c in complaints:
+        docx = settings.dossier(c.number) / document_filename(kind, c.number, letter_date)
+        items.append(Planned(c, docx, docx.exists(), to_record(kind, letter_date, expected, c)))
+    return Batch(kind, items)
+
+
+def produce(
+    settings: Settings,
+    batch: Batch,
+    letter_date: dt.date,
+    *,
+    expected: dt.date | None = None,
+    pdf: bool = False,
+    overwrite: bool = False,
+    progress: Callable[[list[Planned]], Iterable[Planned]] = lambda items: items,
+) -> Batch:
+    """Render, convert, then record in one register write; a failing complaint does not stop the rest."""
+    renderer = Renderer(settings, template_name(batch.kind))  # a broken template stops before any file
+    for item in progress(batch.items):
+        if item.exists and not overwrite:
+            continue
+        try:
+            context = build_context(item.complaint, settings, batch.kind, letter_date, expected)
+            item.docx.parent.mkdir(parents=True, exist_ok=True)
+            renderer.render(context, item.docx)
+            item.made = True
+            if batch.kind == "tevredenheid":
+                item.extra.append(_satisfaction_form(settings, item, letter_date))
+        except TemplateError:
+            if not any(p.made for p in batch.items):
+                raise  # the template is broken: nothing made, nothing recorded (exit 2)
+            item.error = "sjabloonfout, zie hierboven"
+        except (DocumentError, InputError) as exc:
+            item.error = exc.message
+    made = [p for p in batch.items if p.made]
+    if pdf and made:
+        try:
+            from formkit.convert import to_pdf
+
+            for item, out in zip(made, to_pdf([p.docx for p in made])):
+                item.pdf = out
+        except ConversionError as exc:
+            batch.pdf_error = exc.message
+    _record(settings, batch, made)
+    return batch
+
+
+def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) -> Path:
+    """The prefilled satisfaction form the letter encloses."""
+    from formkit.pdfforms import make_form
+
+    number = item.complaint.number
+    target = settings.dossier(number) / f"{letter_date.isoformat()} tevredenheidsformulier {number}.pdf"
+    return make_form("tevredenheid", settings, target, item.complaint)
+
+
+def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
+    """First dates stay (the first reaction is the one that counts); an extension always updates."""
+    todo = [p for p in made if p.record]
+    if not todo:
+        return
+    with update_register(settings, batch.kind) as update:
+        for item in todo:
+            current = update.register.get(item.complaint.number)
+            values = {}
+            for key, value in item.record.items():
+                old = getattr(current, key)
+                if old is not None and old != value and batch.kind in ("ontvangst", "terugkoppeling"):
+                    batch.kept.setdefault(current.number, []).append(f"{key}={old}")
+                    continue
+                values[key] = value
+            changed = update.set(current, values)
+            if changed:
+                batch.recorded[current.number] = changed
+
+
+def check_kind(kind: str) -> None:
+    if kind not in LETTERS:
+        raise FormkitError(f"Onbekende soort brief '{kind}'; kies uit: {', '.join(LETTERS)}.")

@@ -1,0 +1,153 @@
+"""`formkit formulier` and `formkit brief` from the CLI: documents made, register recorded, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formkit.cli import main
+from formkit.register import read_register
+from formkit.storage import update_register
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def folder(workfolder):
+    with update_register(workfolder, "test") as update:
+        update.append({"number": "K-2026-001", "received": TODAY - dt.timedelta(days=3), "client_type": "particulier",
+                       "name": "Jan & Piet <de Vries>", "address": "Kerkstraat 1", "postcode": "5492 AB",
+                       "city": "Sint-Oedenrode", "description": "Ëën klacht {{ 7*7 }}\nmet twee regels",
+                       "handler": "Yvonne Lips", "serious": "ja"})
+        update.append({"number": "K-2026-002", "received": TODAY - dt.timedelta(days=40), "client_type": "bedrijf",
+                       "name": "Ruud Bakhuijs", "organisation": "Bakhuijs B.V.", "handler": "Arianda Schepens",
+                       "description": "Factuur dubbel", "cause": "Handmatige invoer", "solution": "Gecrediteerd",
+                       "handled_date": TODAY - dt.timedelta(days=2)})
+        update.append({"number": "K-2026-003", "received": TODAY, "name": "Zonder Behandelaar",
+                       "handler": "Piet Onbekend"})
+    return workfolder
+
+
+def run(folder, *args):
+    return CliRunner().invoke(main, ["--map", str(folder.root), *args])
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_ontvangst_letter_with_pdf_records_reaction(folder):
+    result = run(folder, "brief", "ontvangst", "K-2026-001", "--pdf")
+    assert result.exit_code == 0, result.output
+    docx, pdf = (Path(line) for line in result.stdout.split("\n") if line)
+    assert docx.name == f"{TODAY.isoformat()} ontvangst K-2026-001.docx"
+    assert docx.parent == folder.dossiers / "K-2026-001"
+    text = docx_text(docx)
+    assert "Jan & Piet <de Vries>" in text and "{{ 7*7 }}" in text and "Ons kenmerk" in text
+    with zipfile.ZipFile(docx) as zf:
+        assert any(n.startswith("word/media/") for n in zf.namelist()), "signature image"
+    pdf_text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Jan & Piet <de Vries>" in pdf_text and "K-2026-001" in pdf_text
+    serious_deadline = TODAY - dt.timedelta(days=3) + dt.timedelta(days=7)
+    from formkit.dates import dutch
+
+    assert dutch(serious_deadline) in " ".join(pdf_text.split()), "serious term in the acknowledgement"
+    assert read_register(folder.register).get("K-2026-001").reaction_date == TODAY
+    assert "Datum reactie" in result.stderr
+
+
+def test_terugkoppeling_names_the_right_third_party_and_records(folder):
+    result = run(folder, "brief", "terugkoppeling", "K-2026-002")
+    assert result.exit_code == 0, result.output
+    text = docx_text(Path(result.stdout.strip()))
+    assert "Kwaliteitshandhaving van de NRTO" in text and "Geschillencommissie" not in text
+    assert "Handmatige invoer" in text and "Gecrediteerd" in text
+    assert read_register(folder.register).get("K-2026-002").feedback_date == TODAY
+
+
+def test_verlenging_records_both_dates_and_needs_expected(folder):
+    expected = TODAY + dt.timedelta(days=30)
+    result = run(folder, "brief", "verlenging", "K-2026-002", "--verwacht", expected.strftime("%d-%m-%Y"))
+    assert result.exit_code == 0, result.output
+    c = read_register(folder.register).get("K-2026-002")
+    assert c.extended_until == expected and c.extension_notice_date == TODAY
+    missing = run(folder, "brief", "verlenging", "K-2026-001")
+    assert missing.exit_code == 1 and "--verwacht" in missing.stderr
+
+
+def test_tevredenheid_letter_encloses_prefilled_form(folder):
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "tevredenheid", "K-2026-002")
+    assert result.exit_code == 0, result.output
+    paths = [Path(p) for p in result.stdout.splitlines()]
+    form = next(p for p in paths if p.suffix == ".pdf")
+    from pypdf import PdfReader
+
+    assert PdfReader(form).get_fields()["klachtnummer"]["/V"] == "K-2026-002"
+    assert folder.register.read_bytes() == before, "tevredenheid records nothing until the form returns"
+
+
+def test_unknown_number_exit_2_nothing_written(folder):
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-001", "K-2026-404")
+    assert result.exit_code == 2 and "K-2026-404" in result.stderr
+    assert folder.register.read_bytes() == before
+    assert not (folder.dossiers / "K-2026-001").exists()
+
+
+def test_failed_rendering_records_nothing_for_that_complaint(folder):
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-003")
+    assert result.exit_code == 1 and "Piet Onbekend" in result.stderr
+    assert folder.register.read_bytes() == before
+    assert not list((folder.dossiers).rglob("*ontvangst*"))
+
+
+def test_existing_document_is_not_overwritten_without_flag(folder):
+    assert run(folder, "formulier", "K-2026-001").exit_code == 0
+    again = run(folder, "formulier", "K-2026-001")
+    assert again.exit_code == 1 and "--overwrite" in again.stderr
+    assert run(folder, "formulier", "K-2026-001", "--overwrite").exit_code == 0
+
+
+def test_dry_run_makes_and_records_nothing(folder):
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-001", "--dry-run")
+    assert result.exit_code == 0
+    assert "Datum reactie" in result.stdout and "wordt gemaakt" in result.stdout
+    assert folder.register.read_bytes() == before
+    assert not (folder.dossiers / "K-2026-001").exists()
+
+
+def test_formulier_open_makes_one_per_open_complaint(folder):
+    result = run(folder, "formulier", "--open")
+    assert result.exit_code == 0, result.output
+    made = sorted(Path(p).parent.name for p in result.stdout.splitlines())
+    assert made == ["K-2026-001", "K-2026-003"]
+    text = docx_text(folder.dossiers / "K-2026-001" / f"{TODAY.isoformat()} registratieformulier K-2026-001.docx")
+    assert "☒" in text and "K-2026-001" in text
+
+
+def test_broken_template_is_a_clear_error(folder):
+    from docx import Document
+
+    template = folder.templates / "brief-ontvangst.docx"
+    doc = Document(template)
+    doc.add_paragraph("{{ klacht.bestaat_niet }}")
+    doc.save(template)
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert result.exit_code == 2
+    assert "bestaat_niet" in result.stderr and "brief-ontvangst.docx" in result.stderr
+    assert folder.register.read_bytes() == before
