@@ -24,6 +24,7 @@ from formkit.config import Settings
 from formkit.errors import RegisterError, RegisterLocked
 from formkit.model import Complaint
 from formkit.register import Register, read_register
+from formkit.sharedstrings import forget_unused_strings
 from formkit.xlsxpatch import Value, WorkbookPatch
 
 LOCK_TIMEOUT = 5.0  # seconds a second formkit run waits before it gives up
@@ -160,8 +161,13 @@ def _same(old: object, new: object) -> bool:
 
 
 @contextmanager
-def update_register(settings: Settings, command: str, *, dry_run: bool = False) -> Iterator[RegisterUpdate]:
-    """Lock, read, let the caller change, then write once (nothing when dry_run or no change)."""
+def update_register(
+    settings: Settings, command: str, *, dry_run: bool = False, scrub_shared_strings: bool = False
+) -> Iterator[RegisterUpdate]:
+    """Lock, read, let the caller change, then write once (nothing when dry_run or no change).
+
+    scrub_shared_strings: also empty shared strings no cell uses any more (for destruction).
+    """
     path = settings.register
     if dry_run:
         data = _read_bytes(path)
@@ -186,6 +192,8 @@ def update_register(settings: Settings, command: str, *, dry_run: bool = False) 
         yield update
         if update.changes:
             new = update.patch.save()
+            if scrub_shared_strings:
+                new = forget_unused_strings(new)
             ensure_not_open(path)
             now = path.stat()
             if (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):

@@ -1,0 +1,323 @@
+"""Retention: which complaints are past "tot twee jaar na afhandeling bewaard", and destroying them.
+
+Destroying a complaint means: its personal data leaves the register (the columns marked
+`keep_on_destroy` stay, so the management information survives), its dossier folder is deleted,
+register backups that still hold the data are deleted, and `register/vernietigingslog.csv` gets a
+record without personal data. Order, so that a crash never loses the trail: the register is
+written first (one locked, atomic write); dossiers follow, each logged once removed; backups last.
+A run that stopped half-way is finished by the next one: anonymised rows whose dossier still
+exists are planned again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import shutil
+import stat
+import zipfile
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import python_calamine
+
+from formkit.columns import BY_KEY, COLUMNS, normalise_header
+from formkit.config import Settings
+from formkit.dates import dutch_short
+from formkit.deadlines import destroy_from
+from formkit.errors import FormkitError, InputError
+from formkit.model import VALUE_KEYS, Complaint
+from formkit.register import NUMBER_RE, Register, normalise_number
+from formkit.storage import (
+    append_csv,
+    backup_time,
+    current_user,
+    list_backups,
+    update_register,
+)
+
+LOG_NAME = "vernietigingslog.csv"
+LOG_HEADER = ["klachtnummer", "datum afhandeling", "datum vernietiging", "door",
+              "verwijderde kolommen", "aantal bestanden", "sha256 per bestand"]
+MARK_KEYS = ("signal", "remarks")  # get "vernietigd op <datum>": how is_anonymised knows the row
+_BLANK_KEYS = tuple(c.key for c in COLUMNS if not c.keep_on_destroy and c.key not in MARK_KEYS)
+# Contact data and the complaint text: checked afterwards for copies the cell writes cannot reach.
+TRACE_KEYS = ("name", "organisation", "address", "email", "phone", "participant", "description")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What destroying one complaint would remove; `problem` says why it cannot be done yet."""
+
+    number: str
+    row: int
+    handled: dt.date | None
+    destroy_from: dt.date | None
+    headers: tuple[str, ...]  # register cells that would be blanked, by header
+    files: tuple[Path, ...]  # dossier files that would be removed
+    dossiers: tuple[Path, ...]  # the dossier folder(s) of this number that exist
+    keys: tuple[str, ...] = ()  # register column keys to blank (not Signalering/Opmerkingen)
+    extra: tuple[str, ...] = ()  # staff columns to blank
+    leftover: bool = False  # register already anonymised by an earlier run; dossier remains
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of the destruction log: what was removed, never what it said."""
+
+    number: str
+    handled: dt.date | None
+    destroyed: dt.date
+    user: str
+    headers: tuple[str, ...]
+    hashes: tuple[str, ...]  # SHA-256 of each dossier file removed
+    dossier: bool = False  # a dossier folder was deleted
+
+    def row(self) -> list[str]:
+        return [self.number, dutch_short(self.handled), dutch_short(self.destroyed), self.user,
+                ", ".join(self.headers), str(len(self.hashes)), " ".join(self.hashes)]
+
+
+@dataclass
+class Destruction:
+    """The outcome of one `destroy`: a record per complaint, the backups removed, the log."""
+
+    records: list[Record] = field(default_factory=list)
+    backups_removed: list[Path] = field(default_factory=list)
+    log: Path | None = None
+    traces: list[str] = field(default_factory=list)  # Dutch: where removed text still stands
+
+
+def log_path(settings: Settings) -> Path:
+    return settings.register.parent / LOG_NAME
+
+
+def mark(day: dt.date) -> str:
+    """The text that replaces Signalering and Opmerkingen of a destroyed row."""
+    return f"vernietigd op {dutch_short(day)}"
+
+
+def due_for_destruction(
+    register: Register, peildatum: dt.date, settings: Settings, data: bytes | None = None
+) -> list[Plan]:
+    """Every complaint past retention on `peildatum` and not yet anonymised, plus leftovers.
+
+    `data` is the register file's bytes when the caller already has them (staff columns are read
+    from them; read_register does not keep their values).
+    """
+    extra_values = _extra_values(register, data) if register.extra_columns else {}
+    keep = {normalise_header(h) for h in settings.keep_columns}
+    plans: list[Plan] = []
+    for c in register.complaints:
+        dossiers = _dossiers(settings, c.number)
+        leftover = c.is_anonymised
+        if leftover and not dossiers:
+            continue
+        start = destroy_from(c, settings.terms)
+        if not leftover and (start is None or peildatum < start):
+            continue
+        keys = () if leftover else tuple(k for k in _BLANK_KEYS if getattr(c, k) not in (None, ""))
+        marks = () if leftover else tuple(k for k in MARK_KEYS if getattr(c, k) not in (None, ""))
+        extra = () if leftover else tuple(
+            h for h in register.extra_columns
+            if normalise_header(h) not in keep and extra_values.get((c.row, h)) not in (None, "")
+        )
+        headers = tuple(col.header for col in COLUMNS if col.key in keys + marks) + extra
+        plans.append(Plan(
+            number=(c.number or "").strip(), row=c.row, handled=c.handled_date, destroy_from=start,
+            headers=headers, files=tuple(f for d in dossiers for f in _files(d)), dossiers=dossiers,
+            keys=keys, extra=extra, leftover=leftover, problem=_problem(c, register),
+        ))
+    return plans
+
+
+def check_peildatum(peildatum: dt.date, today: dt.date | None = None) -> None:
+    """Destroying ahead of the retention term is refused: the procedure keeps data two years."""
+    if peildatum > (today or dt.date.today()):
+        raise InputError(
+            f"De peildatum {dutch_short(peildatum)} ligt in de toekomst. Vernietigen kan alleen wat "
+            "nu al over de bewaartermijn is; laat --peildatum weg of kies vandaag of eerder."
+        )
+
+
+def destroy(
+    settings: Settings,
+    peildatum: dt.date,
+    command: str = "vernietig",
+    today: dt.date | None = None,
+    numbers: Collection[str] | None = None,
+) -> Destruction:
+    """Destroy every complaint due on `peildatum` (only `numbers`, when given: those confirmed).
+
+    Register first, then per complaint its dossier and log record, then the backups.
+    """
+    today = today or dt.date.today()
+    check_peildatum(peildatum, today)
+    text = mark(today)
+    wanted = None if numbers is None else {normalise_number(n) for n in numbers}
+    with update_register(settings, command, scrub_shared_strings=True) as update:
+        plans = [p for p in due_for_destruction(update.register, peildatum, settings, update.patch.data)
+                 if p.problem is None and (wanted is None or normalise_number(p.number) in wanted)]
+        by_row = {c.row: c for c in update.register.complaints}
+        removed = _traceable(plans, by_row)
+        for plan in plans:
+            if plan.leftover:
+                continue
+            complaint = by_row[plan.row]
+            update.set(complaint, {**{k: None for k in plan.keys}, **{k: text for k in MARK_KEYS}})
+            for header in plan.extra:
+                update.set_extra(complaint, header, None)
+    result = Destruction()
+    if not plans:
+        return result
+    result.traces = _remaining_traces(settings.register, removed)
+    written = dt.datetime.now()  # the backup of this very write is older than this
+    result.log = log_path(settings)
+    user = current_user()
+    for plan in plans:
+        hashes: list[str] = []
+        try:
+            for folder in plan.dossiers:
+                _remove_dossier(folder, hashes)
+        finally:
+            record = Record(plan.number, plan.handled, today, user, plan.headers, tuple(hashes),
+                            bool(plan.dossiers))
+            append_csv(result.log, LOG_HEADER, [record.row()])
+            result.records.append(record)
+    result.backups_removed = _remove_backups(settings.register, written)
+    return result
+
+
+# --- register ----------------------------------------------------------------------------------
+
+def _problem(c: Complaint, register: Register) -> str | None:
+    """Why a due complaint is not destroyed automatically (its number decides what is deleted)."""
+    number = normalise_number(c.number or "")
+    if not number:
+        return f"rij {c.row}: Klachtnummer ontbreekt; vul het in en voer de opdracht opnieuw uit."
+    if not NUMBER_RE.match(number):
+        return (f"rij {c.row}: Klachtnummer '{c.number}' heeft niet de vorm K-JJJJ-NNN; "
+                "verbeter het en voer de opdracht opnieuw uit.")
+    rows = register.duplicates.get(number)
+    if rows:
+        listed = " en ".join(str(r) for r in rows)
+        return f"klachtnummer {number} staat op meer dan één rij (rij {listed}); maak de nummers eerst uniek."
+    return None
+
+
+def _traceable(plans: list[Plan], by_row: dict[int, Complaint]) -> dict[str, dict[str, str]]:
+    """Number -> {header: text} of the contact data about to be removed, unless another row has it."""
+    destroyed = {p.row for p in plans if not p.leftover}
+    others = {v for c in by_row.values() if c.row not in destroyed
+              for v in (getattr(c, k) for k in VALUE_KEYS) if isinstance(v, str)}
+    return {
+        p.number: {BY_KEY[k].header: v for k in TRACE_KEYS
+                   if isinstance(v := getattr(by_row[p.row], k), str) and len(v) >= 4 and v not in others}
+        for p in plans if not p.leftover
+    }
+
+
+def _remaining_traces(register: Path, removed: dict[str, dict[str, str]]) -> list[str]:
+    """Removed text that still stands elsewhere in the workbook: cell comments, filters, pivot
+    tables or other sheets, which a cell write does not reach. Named by part, never by value."""
+    with zipfile.ZipFile(register) as package:
+        parts = {name: package.read(name) for name in package.namelist() if name.endswith(".xml")}
+    found = []
+    for number, values in removed.items():
+        for header, value in values.items():
+            needles = {value.encode(), escape(value).encode(), escape(value, {'"': "&quot;"}).encode()}
+            where = sorted(name for name, body in parts.items() if any(n in body for n in needles))
+            if where:
+                found.append(f"{number}: de waarde uit {header} staat nog in het register ({', '.join(where)})")
+    return found
+
+
+def _extra_values(register: Register, data: bytes | None) -> dict[tuple[int, str], object]:
+    """(row, header) -> value of the staff's own columns, read straight from the sheet."""
+    source = io.BytesIO(data if data is not None else register.path.read_bytes())
+    book = python_calamine.CalamineWorkbook.from_filelike(source)
+    grid = book.get_sheet_by_name(register.sheet_name).to_python(skip_empty_area=False)
+    values: dict[tuple[int, str], object] = {}
+    for offset, cells in enumerate(grid[1:], start=2):
+        for header, index in register.extra_columns.items():
+            if index < len(cells) and cells[index] not in (None, ""):
+                values[(offset, header)] = cells[index]
+    return values
+
+
+# --- dossiers and backups ----------------------------------------------------------------------
+
+def _dossiers(settings: Settings, number: str | None) -> tuple[Path, ...]:
+    """The existing dossier folder(s) of a number, as typed and normalised; never outside dossiers/."""
+    found: list[Path] = []
+    for name in dict.fromkeys(((number or "").strip(), normalise_number(number or ""))):
+        if not NUMBER_RE.match(normalise_number(name)):
+            continue
+        folder = settings.dossier(name)  # NUMBER_RE has no separators: always inside dossiers/
+        if folder.is_dir() and not any(folder.samefile(f) for f in found):  # one folder on macOS/Windows
+            found.append(folder)
+    return tuple(found)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def _sha256(path: Path) -> str:
+    if path.is_symlink():
+        return hashlib.sha256(os.readlink(path).encode()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _remove_dossier(folder: Path, hashes: list[str]) -> None:
+    """Hash and delete every file, then the folders; `hashes` holds what is gone even on failure."""
+    try:
+        for path in _files(folder):
+            digest = _sha256(path)
+            _unlink(path)
+            hashes.append(digest)
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise FormkitError(
+            f"Het dossier {folder} kon niet helemaal worden verwijderd ({exc.strerror or exc}). "
+            "Is er een bestand geopend? Sluit het en voer 'formkit vernietig --uitvoeren' opnieuw uit; "
+            "het register is al geanonimiseerd."
+        ) from None
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except PermissionError:  # read-only files (Windows) can be deleted once made writable
+        path.chmod(stat.S_IWRITE | stat.S_IREAD)
+        path.unlink()
+
+
+def _remove_backups(register: Path, written: dt.datetime) -> list[Path]:
+    """Every backup made up to and including this destruction's write still holds the data."""
+    removed, failed = [], []
+    for backup in list_backups(register):
+        made = backup_time(backup)
+        if made is None or made > written:
+            continue
+        try:
+            _unlink(backup)
+            removed.append(backup)
+        except OSError:
+            failed.append(backup)
+    if failed:
+        raise FormkitError(
+            "Deze reservekopieën van het register bevatten nog de vernietigde gegevens en konden niet "
+            f"worden verwijderd: {', '.join(str(p) for p in failed)}. Verwijder ze zelf."
+        )
+    return removed
+
