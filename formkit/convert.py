@@ -41,7 +41,7 @@ def find_soffice() -> Path | None:
     return next((Path(c) for c in candidates if Path(c).is_file()), None)
 
 
-def to_pdf(docx_paths: Sequence[Path], timeout: float | None = None) -> list[Path]:
+def to_pdf(docx_paths: Sequence[Path], timeout: float | None = None, profile: Path | None = None) -> list[Path]:
     """Convert .docx files to PDFs next to them; returns the PDF paths in the same order.
 
     All documents go through one LibreOffice run per chunk of at most 100 (files with the same
@@ -59,7 +59,7 @@ def to_pdf(docx_paths: Sequence[Path], timeout: float | None = None) -> list[Pat
     if soffice is None:
         raise ConversionError(INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="formkit-pdf-") as work:
-        profile = Path(work) / "profiel"
+        profile = profile or Path(work) / "profiel"  # a caller converting in chunks reuses one
         for number, chunk in enumerate(_chunks(paths)):
             outdir = Path(work) / f"uit-{number}"
             outdir.mkdir()

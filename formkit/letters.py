@@ -7,11 +7,14 @@ the register records only documents that were really produced.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from formkit.config import Settings
+from formkit.convert import CHUNK
 from formkit.documents import build_context, document_filename, template_name
 from formkit.errors import ConversionError, DocumentError, FormkitError, InputError, TemplateError
 from formkit.model import Complaint
@@ -96,33 +99,73 @@ def produce(
 ) -> Batch:
     """Render, convert, then record in one register write; a failing complaint does not stop the rest."""
     renderer = Renderer(settings, template_name(batch.kind))  # a broken template stops before any file
-    for item in progress(batch.items):
-        if item.exists and not overwrite:
-            continue
-        try:
-            context = build_context(item.complaint, settings, batch.kind, letter_date, expected)
-            item.docx.parent.mkdir(parents=True, exist_ok=True)
-            renderer.render(context, item.docx)
-            item.made = True
-            if batch.kind == "tevredenheid":
-                item.extra.append(_satisfaction_form(settings, item, letter_date))
-        except TemplateError:
-            if not any(p.made for p in batch.items):
-                raise  # the template is broken: nothing made, nothing recorded (exit 2)
-            item.error = "sjabloonfout, zie hierboven"
-        except (DocumentError, InputError) as exc:
-            item.error = exc.message
+    with _Converter(pdf) as converter:
+        for item in progress(batch.items):
+            if item.exists and not overwrite:
+                continue
+            try:
+                context = build_context(item.complaint, settings, batch.kind, letter_date, expected)
+                item.docx.parent.mkdir(parents=True, exist_ok=True)
+                renderer.render(context, item.docx)
+                item.made = True
+                if batch.kind == "tevredenheid":
+                    item.extra.append(_satisfaction_form(settings, item, letter_date))
+                converter.add(item)
+            except TemplateError:
+                if not any(p.made for p in batch.items):
+                    raise  # the template is broken: nothing made, nothing recorded (exit 2)
+                item.error = "sjabloonfout, zie hierboven"
+            except (DocumentError, InputError) as exc:
+                item.error = exc.message
+    batch.pdf_error = converter.error
     made = [p for p in batch.items if p.made]
-    if pdf and made:
-        try:
-            from formkit.convert import to_pdf
-
-            for item, out in zip(made, to_pdf([p.docx for p in made])):
-                item.pdf = out
-        except ConversionError as exc:
-            batch.pdf_error = exc.message
     _record(settings, batch, made)
     return batch
+
+
+class _Converter:
+    """PDFs made while the next documents render: each full chunk goes to LibreOffice at once."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.error = ""
+        self._pending: list[Planned] = []
+        self._jobs: list[tuple[list[Planned], Future]] = []
+
+    def __enter__(self) -> _Converter:
+        if self.enabled:
+            self._pool = ThreadPoolExecutor(max_workers=1)  # one LibreOffice at a time
+            self._profile = tempfile.TemporaryDirectory(prefix="formkit-lo-")
+        return self
+
+    def add(self, item: Planned) -> None:
+        if self.enabled:
+            self._pending.append(item)
+            if len(self._pending) >= CHUNK:
+                self._submit()
+
+    def _submit(self) -> None:
+        from formkit.convert import to_pdf
+
+        items, self._pending = self._pending, []
+        profile = Path(self._profile.name) / "profiel"
+        self._jobs.append((items, self._pool.submit(to_pdf, [p.docx for p in items], None, profile)))
+
+    def __exit__(self, *exc_info) -> None:
+        if not self.enabled:
+            return
+        try:
+            if self._pending and exc_info[0] is None:
+                self._submit()
+            for items, job in self._jobs:
+                try:
+                    for item, out in zip(items, job.result()):
+                        item.pdf = out
+                except ConversionError as exc:
+                    self.error = self.error or exc.message
+        finally:
+            self._pool.shutdown(wait=True)
+            self._profile.cleanup()
 
 
 def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) -> Path:

@@ -79,6 +79,19 @@ class _Environment(SandboxedEnvironment):
         return self._compiled[source]
 
 
+class _BatchTemplate(DocxTemplate):
+    """docxtpl re-patches each part's XML on every render; the result depends only on the template."""
+
+    def __init__(self, template: Any, patched: dict[str, str]) -> None:
+        super().__init__(template)
+        self._patched = patched
+
+    def patch_xml(self, xml: str) -> str:
+        if xml not in self._patched:
+            self._patched[xml] = super().patch_xml(xml)
+        return self._patched[xml]
+
+
 class Renderer:
     """One template, read and checked once, rendered for every complaint of a batch."""
 
@@ -93,7 +106,9 @@ class Renderer:
         except OSError as exc:
             raise DocumentError(f"Het sjabloon {self.path} is niet te lezen ({exc.strerror}).") from None
         self._env = _Environment()
+        self._patched: dict[str, str] = {}
         self._asts: list[nodes.Template] = []
+        self._uses: list[tuple[set[str], list[tuple[str, ...]]]] = []  # per part: free names, attribute paths
         self.names: set[str] = set()  # top-level names the template uses (klacht, brief, handtekening, ...)
         self._images: dict[str, bytes] = {}
         self._check()
@@ -122,7 +137,10 @@ class Renderer:
             try:
                 self._env.from_string(source)
                 self._asts.append(self._env.parse(source))
-                self.names |= meta.find_undeclared_variables(self._asts[-1])
+                free = meta.find_undeclared_variables(self._asts[-1])
+                self.names |= free
+                paths = [_path(n) for n in self._asts[-1].find_all((nodes.Getattr, nodes.Getitem))]
+                self._uses.append((free, [p for p in paths if p]))
             except TemplateSyntaxError as exc:
                 raise DocumentError(self._syntax_message(label, source, exc)) from None
 
@@ -154,12 +172,10 @@ class Renderer:
     def unknown_names(self, context: dict[str, Any]) -> list[str]:
         """Names the template uses that the context does not have (`klacht.naaam`)."""
         unknown: set[str] = set()
-        for ast in self._asts:
-            free = meta.find_undeclared_variables(ast)
+        for free, paths in self._uses:
             unknown |= {n for n in free if n not in context and n not in self._env.globals}
-            for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-                path = _path(node)
-                if path and path[0] in free and path[0] in context:
+            for path in paths:
+                if path[0] in free and path[0] in context:
                     missing = _resolve(context, path)
                     if missing:
                         unknown.add(missing)
@@ -176,7 +192,7 @@ class Renderer:
                 f"Het sjabloon {self.path} gebruikt namen die formkit niet kent: {', '.join(named)}. "
                 "Verbeter de tekst tussen {{ }} of {% %} in Word; de beschikbare namen staan in "
                 "LEESMIJ.md in de map met sjablonen.")
-        tpl = DocxTemplate(io.BytesIO(self._bytes))
+        tpl = _BatchTemplate(io.BytesIO(self._bytes), self._patched)
         values = dict(context)
         signature = context.get("handtekening")
         if signature and "handtekening" in self.names:
