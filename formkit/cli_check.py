@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,7 +63,7 @@ def controle_command(
       formkit controle --markeer --rapport rapporten/controle-november.xlsx
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
-    from formkit.checkreport import findings_to_json, write_check_report
+    from formkit.checkoutput import findings_to_json
     from formkit.deadlines import check
     from formkit.register import read_register
 
@@ -76,13 +77,16 @@ def controle_command(
         register = read_register(settings.register)
         findings = check(register.complaints, peildatum, settings, register.duplicates)
     if as_json:
-        click.echo(json.dumps(findings_to_json(findings, peildatum), ensure_ascii=False, indent=2))
+        indent = 2 if sys.stdout.isatty() else None  # compact (and fast) for scripts and pipes
+        click.echo(json.dumps(findings_to_json(findings, peildatum), ensure_ascii=False, indent=indent))
     else:
         _print_findings(findings, peildatum)
     if markeer:
         info(f"Signalering bijgewerkt bij {_n(changed, 'klacht', 'klachten')}." if changed
              else "De kolom Signalering was al bijgewerkt; het register is niet gewijzigd.")
     if rapport is not None:
+        from formkit.checkreport import write_check_report
+
         path = write_check_report(findings, peildatum, rapport.absolute())
         if as_json:  # stdout holds the JSON document alone
             info(f"Rapport: {path}")
@@ -111,7 +115,7 @@ def _mark(settings: Settings, peildatum: dt.date) -> tuple[list[Finding], int]:
 
 
 def _print_findings(findings: Sequence[Finding], peildatum: dt.date) -> None:
-    from formkit.checkreport import format_findings, summary_line
+    from formkit.checkoutput import format_findings, summary_line
 
     click.echo(click.style(f"Controle klachtenregister, peildatum {dutch_short(peildatum)}", bold=True))
     for title, lines in format_findings(findings, peildatum):

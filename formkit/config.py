@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from formkit.errors import ConfigError
@@ -109,8 +110,11 @@ class Settings:
 
     def handler(self, name: str | None) -> Handler | None:
         """The handler whose name matches (trimmed, case-insensitive)."""
-        wanted = " ".join((name or "").split()).lower()
-        return next((h for h in self.handlers if h.name.lower() == wanted), None)
+        return self._handlers_by_name.get(" ".join((name or "").split()).lower())
+
+    @cached_property
+    def _handlers_by_name(self) -> dict[str, Handler]:
+        return {" ".join(h.name.split()).lower(): h for h in reversed(self.handlers)}
 
     def dossier(self, number: str) -> Path:
         return self.dossiers / number

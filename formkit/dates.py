@@ -116,4 +116,4 @@ def dutch(day: dt.date | None) -> str:
 
 def dutch_short(day: dt.date | None) -> str:
     """'24-11-2026', the form staff type in Excel (empty text for None)."""
-    return day.strftime("%d-%m-%Y") if day else ""
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}" if day else ""

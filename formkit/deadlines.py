@@ -108,7 +108,13 @@ GROUPS: tuple[Group, ...] = (
 
 def group_index(finding: Finding) -> int:
     """Position of the first group that claims the finding (each finding is in exactly one)."""
-    return next(i for i, g in enumerate(GROUPS) if g.matches(finding))
+    key = (finding.kind, finding.serious)
+    if key not in _GROUP_OF:
+        _GROUP_OF[key] = next(i for i, g in enumerate(GROUPS) if g.matches(finding))
+    return _GROUP_OF[key]
+
+
+_GROUP_OF: dict[tuple[str, bool], int] = {}
 
 
 def sort_findings(findings: Sequence[Finding]) -> list[Finding]:

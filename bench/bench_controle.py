@@ -1,0 +1,80 @@
+"""The monthly check at scale: `formkit controle --json` against python-calamine reading the sheet bare.
+
+Both run as a fresh process, as a user or a scheduled job would start them. Goal: at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import datetime as dt
+
+from bench_register import build  # noqa: E402  (same folder)
+from formkit.storage import update_register
+from formkit.workfolder import init_workfolder
+
+PEILDATUM = dt.date(2026, 11, 24)
+
+
+def build_realistic(folder: Path, rows: int):
+    """A register as it grows in practice: most complaints closed and complete, a few open."""
+    settings = init_workfolder(folder).settings
+    with update_register(settings, "bench") as update:
+        for i in range(rows):
+            received = PEILDATUM - dt.timedelta(days=1 + (i * 660) // rows)
+            row = {"number": f"K-{received.year}-{i:05d}", "received": received, "channel": "e-mail",
+                   "client_type": "particulier", "name": f"Deelnemer {i}", "email": f"d{i}@example.nl",
+                   "description": "Omschrijving van de klacht. " * 4, "category": "Overig", "serious": "nee",
+                   "handler": "Yvonne Lips", "reaction_date": received + dt.timedelta(days=2)}
+            if i % 20:  # 95% handled, fed back and measured
+                handled = received + dt.timedelta(days=14)
+                row.update(handled_date=min(handled, PEILDATUM), feedback_date=min(handled, PEILDATUM),
+                           satisfaction="4", satisfaction_date=min(handled + dt.timedelta(days=7), PEILDATUM),
+                           cause="Planning", solution="Opgelost")
+            update.append(row)
+    return settings
+
+BARE = (
+    "import python_calamine, sys\n"
+    "wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+    "rows = wb.get_sheet_by_name('Klachten').to_python(skip_empty_area=False)\n"
+)
+
+
+def timed(cmd: list[str], repeat: int, env: dict) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,20000")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    print(f"{'register':>30} {'rijen':>7} {'calamine kaal':>14} {'controle --json':>16} {'verhouding':>11}")
+    cases = [(rows, kind) for rows in (int(s) for s in args.sizes.split(","))
+             for kind in ("gewoon (95% afgehandeld)", "alles open en te laat")]
+    for rows, kind in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            maker = build_realistic if kind.startswith("gewoon") else build
+            settings = maker(Path(tmp) / "werkmap", rows)
+            bare = timed([sys.executable, "-c", BARE, str(settings.register)], args.repeat, env)
+            ours = timed([sys.executable, "-m", "formkit", "--map", str(settings.root), "controle", "--json",
+                          "--peildatum", "2026-11-24"], args.repeat, env)
+            print(f"{kind:>30} {rows:>7} {bare * 1000:>12.0f}ms {ours * 1000:>14.0f}ms {ours / bare:>10.2f}x")
+
+
+if __name__ == "__main__":
+    main()
