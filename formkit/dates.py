@@ -101,6 +101,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months later; the day is clipped to the month's end (31 jan + 1 -> 28/29 feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day.day <= 28:  # every month has these days; no calendar look-up needed
+        return dt.date(year, month, day.day)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

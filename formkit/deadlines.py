@@ -440,6 +440,8 @@ def _number(c: Complaint) -> str:
 
 def _unreadable_keys(c: Complaint) -> set[str]:
     """Keys of the columns whose cell could not be read on this row."""
+    if not c.problems:
+        return set()
     return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}
 
 
