@@ -121,6 +121,7 @@ def _register_commands() -> None:
     from formkit import cli_forms  # noqa: F401
     from formkit import cli_documents  # noqa: F401
     from formkit import cli_check  # noqa: F401
+    from formkit import cli_analysis  # noqa: F401
 
 
 _register_commands()

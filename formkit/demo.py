@@ -53,6 +53,8 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
     yield f"Voorbeeldregister met {len(rows)} verzonnen klachten:", settings.register
     yield from _forms(settings, today)
     yield from _documents(settings, today)
+    yield from _check(settings, today)
+    yield from _analysis(settings, today)
 
 
 def _forms(settings, today: dt.date) -> Iterator[Step]:
@@ -115,3 +117,40 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
         for path in (item.docx, pdf_path, *item.extra):
             if path is not None:
                 yield "", path
+
+
+def _check(settings, today: dt.date) -> Iterator[Step]:
+    """The monthly check with its report, and what `vernietig` would remove (nothing is destroyed)."""
+    from formkit.checkoutput import summary_line
+    from formkit.checkreport import write_check_report
+    from formkit.deadlines import check
+    from formkit.register import read_register
+    from formkit.retention import due_for_destruction
+
+    register = read_register(settings.register)
+    findings = check(register.complaints, today, settings, register.duplicates)
+    settings.reports.mkdir(parents=True, exist_ok=True)
+    report = write_check_report(findings, today, settings.reports / f"{today.isoformat()} controle.xlsx")
+    yield f"Maandelijkse controle (formkit controle): {summary_line(findings)}", report
+    plans = due_for_destruction(register, today, settings)
+    numbers = ", ".join(p.number for p in plans) or "geen"
+    yield (f"Bewaartermijn verstreken (formkit vernietig, alleen getoond): {numbers}. "
+           "Vernietigen doet u met: formkit vernietig --uitvoeren"), None
+
+
+def _analysis(settings, today: dt.date) -> Iterator[Step]:
+    """Management information over the last 12 full months, as a workbook and a report."""
+    from formkit.analysisreport import standard_reports
+    from formkit.convert import find_soffice
+    from formkit.errors import ConversionError
+    from formkit.register import read_register
+
+    formats = (".xlsx", ".pdf") if find_soffice() else (".xlsx", ".docx")
+    yield "Managementinformatie (formkit analyse, laatste 12 hele maanden):", None
+    try:
+        paths = standard_reports(settings, read_register(settings.register).complaints, today, formats)
+    except ConversionError as exc:
+        yield f"Geen PDF: {exc.message}", None
+        paths = standard_reports(settings, read_register(settings.register).complaints, today, (".xlsx", ".docx"))
+    for path in paths:
+        yield "", path
