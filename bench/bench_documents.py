@@ -19,6 +19,7 @@ from formkit.letters import plan, produce
 from formkit.register import read_register
 
 from bench_register import build  # noqa: E402  (same folder)
+from results import record
 
 
 def main() -> None:
@@ -51,6 +52,10 @@ def main() -> None:
         batch = produce(settings, plan(settings, "formulier", complaints, today), today, pdf=True, overwrite=True)
         with_pdf = time.perf_counter() - start
         assert all(item.pdf and item.pdf.exists() for item in batch.items)
+        record(f"registratieformulier .docx (x{args.count})", docx_time / args.count * 1000, "ms", "", None,
+               "<= 25 ms per stuk")
+        record(f"{args.count} formulieren .docx+PDF", with_pdf, "s", "kale LibreOffice, zelfde .docx", bare,
+               "<= 1.3x")
         print(f"{'documenten':>10} {'.docx per stuk':>15} {'.docx+PDF':>10} {'kale LibreOffice':>17} {'verhouding':>11}")
         print(f"{args.count:>10} {docx_time / args.count * 1000:>13.1f}ms {with_pdf:>9.1f}s {bare:>16.1f}s "
               f"{with_pdf / bare:>10.2f}x")

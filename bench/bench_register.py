@@ -17,6 +17,8 @@ from pathlib import Path
 
 import openpyxl
 
+from results import record
+
 from formkit.storage import update_register
 from formkit.workfolder import init_workfolder
 
@@ -81,9 +83,16 @@ def main() -> None:
             results.append((rows, update, append, baseline))
             print(f"{rows:>7} {update * 1000:>13.0f}ms {append * 1000:>14.0f}ms {baseline * 1000:>20.0f}ms "
                   f"{baseline / max(update, append):>10.1f}x")
+    for rows, update, append, baseline in results:
+        record(f"register: 1 rij wijzigen, {rows} rijen", update * 1000, "ms", "openpyxl laden+opslaan",
+               baseline * 1000, "<= 0.10x (10x sneller)")
+        record(f"register: 1 rij toevoegen, {rows} rijen", append * 1000, "ms", "openpyxl laden+opslaan",
+               baseline * 1000, "<= 0.10x (10x sneller)")
     if len(results) > 1:
         (r0, u0, a0, _), (r1, u1, a1, _) = results[0], results[-1]
         growth = max(u1, a1) / max(u0, a0)
+        record(f"register: tijd bij {r1} / bij {r0} rijen", growth, "x", "aantal rijen", r1 / r0,
+               "<= 1.00x (hooguit lineair)")
         print(f"groei {r0} -> {r1} rijen ({r1 / r0:.0f}x zoveel): formkit {growth:.1f}x zo lang "
               f"({'lineair of beter' if growth <= r1 / r0 else 'slechter dan lineair'})")
 
