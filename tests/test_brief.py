@@ -151,3 +151,16 @@ def test_broken_template_is_a_clear_error(folder):
     assert result.exit_code == 2
     assert "bestaat_niet" in result.stderr and "brief-ontvangst.docx" in result.stderr
     assert folder.register.read_bytes() == before
+
+
+def test_without_libreoffice_the_docx_is_still_made(folder, tmp_path, monkeypatch):
+    """No soffice on PATH (and no Windows/macOS install on this machine): clear error, .docx kept."""
+    empty = tmp_path / "leeg-pad"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = run(folder, "brief", "ontvangst", "K-2026-001", "--pdf")
+    assert result.exit_code == 1
+    assert "LibreOffice" in result.stderr and "Word-bestanden zijn wel gemaakt" in result.stderr
+    docx = Path(result.stdout.strip())
+    assert docx.suffix == ".docx" and docx.exists() and not docx.with_suffix(".pdf").exists()
+    assert read_register(folder.register).get("K-2026-001").reaction_date == TODAY, "the letter was produced"
