@@ -42,8 +42,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from formkit.columns import BY_HEADER, normalise_header
 from formkit.config import Settings, Terms
+from formkit.dataquality import _n, _number, _unreadable_keys
+from formkit.dataquality import data_problems  # noqa: F401 (part of the rules' API)
 from formkit.dates import add_months, add_years, dutch_short
 from formkit.model import Complaint
 
@@ -361,43 +362,6 @@ RULES = (_reaction_rule, _handling_rule, _feedback_rule, _satisfaction_rule, _th
          _retention_rule)
 
 
-def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int] = ()) -> list[str]:
-    """Dutch texts for each gegevens-onjuist finding of one row (one text per problem)."""
-    texts: list[str] = []
-    at = f"Rij {c.row}: "
-    bad = _unreadable_keys(c)
-    number = _number(c)
-    if not number and "number" not in bad:
-        texts.append(f"{at}Klachtnummer ontbreekt.")
-    rows = sorted(set(duplicate_rows) | {c.row})
-    if number and len(rows) > 1:
-        texts.append(f"{at}Klachtnummer {number} komt meer dan eens voor: rijen {_and(rows)}. "
-                     "Geef elke klacht een eigen nummer.")
-    if c.received is None and "received" not in bad:
-        texts.append(f"{at}Datum ontvangst ontbreekt; de termijnen zijn niet te berekenen.")
-    if c.received and c.handled_date and c.handled_date < c.received:
-        texts.append(f"{at}Datum afhandeling ({dutch_short(c.handled_date)}) ligt voor "
-                     f"Datum ontvangst ({dutch_short(c.received)}).")
-    if c.received and c.reaction_date and c.reaction_date < c.received:
-        texts.append(f"{at}Datum reactie ({dutch_short(c.reaction_date)}) ligt voor "
-                     f"Datum ontvangst ({dutch_short(c.received)}).")
-    name = " ".join((c.handler or "").split())
-    if name and settings.handlers and settings.handler(name) is None and "handler" not in bad:
-        known = _and([h.name for h in settings.handlers])
-        texts.append(f"{at}Behandelaar '{name}' staat niet in formkit.toml (bekend: {known}).")
-    elif not name and c.is_open and "handler" not in bad:
-        texts.append(f"{at}Geen Behandelaar ingevuld voor deze openstaande klacht.")
-    serious = (c.serious or "").strip()
-    if serious.lower() not in ("", "ja", "nee") and "serious" not in bad:
-        texts.append(f"{at}Ernstig is '{serious}'; verwacht ja of nee (leeg telt als nee). "
-                     "De klacht is als niet-ernstig behandeld.")
-    for p in c.problems:
-        text = p.text.strip()
-        end = "" if text.endswith((".", "!", "?")) else "."
-        texts.append(f"Cel {p.cell} ({p.header}) is niet te lezen: {text}{end}")
-    return texts
-
-
 def signal_text(findings: Sequence[Finding]) -> str:
     """Short Dutch text for the Signalering column of one complaint; "" when nothing is due."""
     ordered = sort_findings(findings)
@@ -430,25 +394,3 @@ def short_text(f: Finding) -> str:
     if template is None:
         return f.explanation
     return template.format(late=_n(f.days or 0, "dag", "dagen"), day=dutch_short(f.deadline))
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-def _number(c: Complaint) -> str:
-    return (c.number or "").strip()
-
-
-def _unreadable_keys(c: Complaint) -> set[str]:
-    """Keys of the columns whose cell could not be read on this row."""
-    if not c.problems:
-        return set()
-    return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def _and(items: Sequence[object]) -> str:
-    words = [str(i) for i in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
