@@ -41,7 +41,7 @@ from formkit.config import Settings
 from formkit.dates import dutch
 from formkit.errors import DocumentError, InputError
 from formkit.model import Complaint
-from formkit.storage import atomic_write
+from formkit.atomic import atomic_write
 
 TEMPLATE = "managementrapport.docx"
 FORMATS = (".xlsx", ".docx", ".pdf")

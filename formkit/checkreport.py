@@ -7,8 +7,6 @@ never has to import openpyxl.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.dates import dutch_short
 from formkit.deadlines import GROUPS, Finding, Group, grouped
+from formkit.atomic import atomic_save
 from formkit.checkoutput import _who
 from formkit.checkoutput import days_text, findings_to_json, format_findings, summary_line  # noqa: F401 (API)
 from formkit.errors import DocumentError
@@ -115,22 +114,11 @@ def _write_group(ws: Worksheet, findings: Sequence[Finding]) -> None:
 
 
 def _save_atomically(wb: Workbook, path: Path) -> None:
-    """Temp file in the same folder, then os.replace: the old report or the new, never half."""
+    """The old report or the new, never half."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-        os.close(fd)
+        atomic_save(path, wb.save)
     except OSError as exc:
-        raise DocumentError(f"{path}: het rapport kan niet worden gemaakt ({exc}).") from None
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise DocumentError(
             f"{path}: het rapport kan niet worden geschreven ({exc.strerror or exc}). "
             "Is het bestand nog geopend in Excel?"
         ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -57,18 +57,28 @@ def letter_command(ctx, soort, nummers, pdf, verwacht, overwrite, dry_run) -> No
 
 
 def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> None:
-    from formkit.letters import plan, produce, select
+    from formkit.letters import plan, preview, produce, select
 
     settings = ctx.obj.settings
     if not numbers and not open_only:
         raise InputError("Geef een of meer klachtnummers op (of --open).")
     today = dt.date.today()
-    batch = plan(settings, kind, select(settings, numbers, open_only), today, expected)
+    complaints = select(settings, numbers, open_only)
+    if kind == "verlenging" and expected is None:
+        missing = [c.number for c in complaints if c.extended_until is None]
+        if missing:
+            raise InputError(f"Geef de verwachte datum van afhandeling op met --verwacht DATUM "
+                             f"(Verlengd tot is leeg bij {', '.join(missing)}). Er is niets gemaakt.")
+    batch = plan(settings, kind, complaints, today, expected)
     if not batch.items:
         info("Geen klachten om een document voor te maken.")
         return
     if dry_run:
+        preview(settings, batch, today, expected)
         for item in batch.items:
+            if item.error:
+                error(f"{item.docx.name}: wordt niet gemaakt: {item.error}")
+                continue
             state = "bestaat al, wordt overschreven" if item.exists and overwrite else (
                 "bestaat al, wordt NIET overschreven" if item.exists else "wordt gemaakt")
             click.echo(f"{item.docx} ({state}{', met PDF' if pdf else ''})")
@@ -76,8 +86,10 @@ def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> No
                 shown = ", ".join(f"{BY_KEY[k].header} = {dutch_short(v) if isinstance(v, dt.date) else v}"
                                   for k, v in item.record.items())
                 click.echo(f"    vastleggen in register: {shown}")
+        for note in batch.notes:
+            warn(f"Let op: {note}")
         info("Proefdraai: er is niets gemaakt of vastgelegd.")
-        return
+        ctx.exit(1 if any(item.error for item in batch.items) else 0)
 
     def progress(items):
         if len(items) < 5 or not sys.stderr.isatty():
@@ -100,6 +112,8 @@ def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> No
         error(item.error)
     if batch.pdf_error:
         error(batch.pdf_error + " De Word-bestanden zijn wel gemaakt.")
+    for note in batch.notes:
+        warn(f"Let op: {note}")
     for number, headers in batch.recorded.items():
         info(f"{number}: vastgelegd in het register: {', '.join(headers)}")
     for number, notes in batch.kept.items():

@@ -17,7 +17,7 @@ CHUNK = 100  # documents per LibreOffice run
 INSTALL_HINT = (
     "LibreOffice is nodig om PDF's te maken, maar is niet gevonden. Installeer het gratis via "
     "https://nl.libreoffice.org (Windows en macOS) of met de pakketbeheerder (Linux: "
-    "sudo apt install libreoffice-writer) en probeer het opnieuw. De Word-bestanden zijn wel gemaakt."
+    "sudo apt install libreoffice-writer) en probeer het opnieuw."
 )
 WINDOWS_PATHS = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",

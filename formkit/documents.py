@@ -102,6 +102,10 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
         except DocumentError:
             signature = ""
     if kind in ("ontvangst", "verlenging", "terugkoppeling") and c.received is None:
+        problem = c.problem_for("received")
+        if problem is not None:
+            raise DocumentError(f"Klacht {number}: Datum ontvangst in cel {problem.cell} is niet te lezen "
+                                f"({problem.text}); verbeter die eerst in het register.")
         raise DocumentError(f"Klacht {number}: Datum ontvangst is leeg; vul die eerst in het register in.")
     if kind == "verlenging":
         expected = expected or c.extended_until

@@ -16,10 +16,18 @@ from pathlib import Path
 from formkit.config import Settings
 from formkit.convert import CHUNK
 from formkit.documents import build_context, document_filename, template_name
-from formkit.errors import ConversionError, DocumentError, FormkitError, InputError, TemplateError
+from formkit.errors import (
+    ConversionError,
+    DocumentError,
+    FormkitError,
+    InputError,
+    RegisterLocked,
+    TemplateError,
+    UnknownNumberError,
+)
 from formkit.model import Complaint
-from formkit.register import read_register
-from formkit.storage import update_register
+from formkit.register import normalise_number, read_register
+from formkit.storage import ensure_not_open, update_register
 from formkit.templating import Renderer
 
 LETTERS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
@@ -43,6 +51,7 @@ class Batch:
     items: list[Planned]
     recorded: dict[str, list[str]] = field(default_factory=dict)  # number -> headers written
     kept: dict[str, list[str]] = field(default_factory=dict)  # number -> notes on values left as they were
+    notes: list[str] = field(default_factory=list)  # Dutch warnings about timing, for the user
     pdf_error: str = ""
 
     @property
@@ -57,9 +66,10 @@ class Batch:
 def select(settings: Settings, numbers: Sequence[str], open_only: bool = False) -> list[Complaint]:
     """Resolve numbers (every unknown one named at once); --open adds every open complaint."""
     register = read_register(settings.register)
-    unknown = [n for n in numbers if register.find(n) is None]
+    unknown = [normalise_number(n) for n in numbers if register.find(n) is None]
     if unknown:
-        raise InputError(f"Onbekend klachtnummer in {register.path.name}: {', '.join(unknown)}. Er is niets gemaakt.")
+        which = f"Klachtnummer {unknown[0]} staat" if len(unknown) == 1 else f"Klachtnummers {', '.join(unknown)} staan"
+        raise UnknownNumberError(f"{which} niet in {register.path.name}. Er is niets gemaakt.")
     chosen = [register.get(n) for n in numbers]
     if open_only:
         chosen += [c for c in register.complaints if c.is_open and c.number and not c.is_anonymised
@@ -87,6 +97,43 @@ def plan(settings: Settings, kind: str, complaints: Iterable[Complaint], letter_
     return Batch(kind, items)
 
 
+def precheck(kind: str, c: Complaint, letter_date: dt.date, expected: dt.date | None, terms) -> list[str]:
+    """What the procedure says about sending this letter now: errors raise, notes are returned."""
+    from formkit.dates import dutch_short
+    from formkit.deadlines import handling_deadline
+
+    if kind == "terugkoppeling" and c.handled_date is None:
+        raise InputError(f"Klacht {c.number} is nog niet afgehandeld (Datum afhandeling is leeg); de schriftelijke "
+                         "terugkoppeling volgt na afhandeling. Vul eerst Oorzaak, Oplossing en Datum afhandeling in.")
+    notes = []
+    if kind == "verlenging":
+        deadline = handling_deadline(c, terms)
+        if deadline and letter_date > deadline:
+            notes.append(f"{c.number}: de afhandeltermijn was al verstreken op {dutch_short(deadline)}; een "
+                         "verlenging die daarna wordt gemeld, telt voor de controle niet mee.")
+        if deadline and expected and expected <= deadline:
+            notes.append(f"{c.number}: de verwachte datum {dutch_short(expected)} ligt niet na de termijn "
+                         f"{dutch_short(deadline)}; een verlenging is dan niet nodig.")
+    return notes
+
+
+def preview(settings: Settings, batch: Batch, letter_date: dt.date, expected: dt.date | None = None) -> Batch:
+    """--dry-run: everything produce() checks, without writing a file."""
+    renderer = Renderer(settings, template_name(batch.kind))
+    for item in batch.items:
+        try:
+            batch.notes += precheck(batch.kind, item.complaint, letter_date, expected, settings.terms)
+            unknown = renderer.unknown_names(build_context(item.complaint, settings, batch.kind, letter_date, expected))
+            if unknown:
+                raise TemplateError(f"Het sjabloon {renderer.path} gebruikt namen die formkit niet kent: "
+                                    f"{', '.join(unknown)}.")
+        except TemplateError:
+            raise
+        except (DocumentError, InputError) as exc:
+            item.error = exc.message
+    return batch
+
+
 def produce(
     settings: Settings,
     batch: Batch,
@@ -99,11 +146,14 @@ def produce(
 ) -> Batch:
     """Render, convert, then record in one register write; a failing complaint does not stop the rest."""
     renderer = Renderer(settings, template_name(batch.kind))  # a broken template stops before any file
+    if any(item.record for item in batch.items):
+        ensure_not_open(settings.register)  # before any document: a letter nobody can record is no use
     with _Converter(pdf) as converter:
         for item in progress(batch.items):
             if item.exists and not overwrite:
                 continue
             try:
+                batch.notes += precheck(batch.kind, item.complaint, letter_date, expected, settings.terms)
                 context = build_context(item.complaint, settings, batch.kind, letter_date, expected)
                 item.docx.parent.mkdir(parents=True, exist_ok=True)
                 renderer.render(context, item.docx)
@@ -118,8 +168,11 @@ def produce(
             except (DocumentError, InputError) as exc:
                 item.error = exc.message
     batch.pdf_error = converter.error
-    made = [p for p in batch.items if p.made]
-    _record(settings, batch, made)
+    try:
+        _record(settings, batch, [p for p in batch.items if p.made or (p.exists and not p.error)])
+    except RegisterLocked as exc:
+        raise RegisterLocked(f"{exc.message} De documenten zijn wel gemaakt; voer dezelfde opdracht opnieuw uit "
+                             "zodra het register vrij is, dan worden de datums alsnog vastgelegd.") from None
     return batch
 
 
@@ -178,7 +231,11 @@ def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) 
 
 
 def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
-    """First dates stay (the first reaction is the one that counts); an extension always updates."""
+    """First dates stay (the first reaction is the one that counts); a new extension updates.
+
+    A document that already existed (made earlier today) only fills dates that are still empty,
+    so a run that could not record (register open in Excel) is completed by the next one.
+    """
     todo = [p for p in made if p.record]
     if not todo:
         return
@@ -186,9 +243,10 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
         for item in todo:
             current = update.register.get(item.complaint.number)
             values = {}
+            keep_first = batch.kind in ("ontvangst", "terugkoppeling") or not item.made
             for key, value in item.record.items():
                 old = getattr(current, key)
-                if old is not None and old != value and batch.kind in ("ontvangst", "terugkoppeling"):
+                if old is not None and old != value and keep_first:
                     batch.kept.setdefault(current.number, []).append(f"{key}={old}")
                     continue
                 values[key] = value

@@ -114,7 +114,7 @@ def _signal_colours(ws) -> None:
 
 def write_new_register(path: Path, handlers: Sequence[str], categories: Sequence[str]) -> Path:
     """Create the register file; never overwrites an existing one."""
-    from formkit.storage import atomic_write
+    from formkit.atomic import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build_register(handlers, categories)

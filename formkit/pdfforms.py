@@ -6,8 +6,6 @@ Field names and their register columns are in `pdffields`, shared with `pdfimpor
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -19,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.columns import CLIENT_TYPES
+from formkit.atomic import atomic_write
 from formkit.config import Settings
 from formkit.dates import dutch
 from formkit.errors import InputError
@@ -338,18 +337,8 @@ def _add_zapf(writer: PdfWriter) -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder + os.replace: readers never see half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Readers never see half a PDF."""
+    atomic_write(path, data)
 
 
 def make_form(kind: str, settings: Settings, path: Path, complaint: Complaint | None = None) -> Path:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from formkit.atomic import atomic_save
 
 # Handwriting-like fonts that exist on Windows, macOS or Linux; the first one found is used.
 SCRIPT_FONTS = (
@@ -46,14 +46,7 @@ def placeholder_signature(name: str, path: Path) -> Path:
         text.set_fontsize(30 * 0.92 / width)
     ax.plot([0.03, 0.97], [0.22, 0.22], color="#1b2a4a", linewidth=1.2)
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png", transparent=True)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_save(path, lambda tmp: fig.savefig(tmp, format="png", transparent=True))
     return path
 
 

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import getpass
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from formkit.atomic import atomic_write
 from formkit.columns import BY_KEY
 from formkit.config import Settings
 from formkit.errors import RegisterError, RegisterLocked
@@ -217,34 +217,9 @@ def _read_bytes(path: Path) -> bytes:
         raise RegisterError(f"Het register {path} is niet te lezen: {exc.strerror or exc}.") from None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then replace in one step."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows has no directory handles to fsync; NTFS journals the rename
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_temps(path: Path) -> None:
     """Temporary files of a run that was killed (we hold the lock, so nobody is writing them)."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # as formkit.atomic names them
         stale.unlink(missing_ok=True)
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import difflib
 import html
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from formkit.config import Settings
+from formkit.atomic import atomic_save
 from formkit.errors import DocumentError, TemplateError
 
 SIGNATURE_WIDTH = Mm(40)
@@ -264,20 +263,10 @@ def _paths(context: dict[str, Any], prefix: str = "") -> Iterable[str]:
 def _save(tpl: DocxTemplate, out: Path) -> Path:
     """Write via a temporary file in the same folder, so a crash never leaves half a document."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise DocumentError(f"Kan de map {out.parent} niet gebruiken ({exc.strerror}).") from None
-    os.close(fd)
-    try:
-        tpl.save(tmp)
-        os.replace(tmp, out)
+        atomic_save(out, tpl.save)
     except PermissionError:
         raise DocumentError(f"{out} kan niet worden geschreven. Is het geopend in Word? "
                             "Sluit het en probeer het opnieuw.") from None
     except OSError as exc:
-        raise DocumentError(f"{out} kan niet worden geschreven ({exc.strerror}).") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        raise DocumentError(f"{out} kan niet worden geschreven ({exc.strerror or exc}).") from None
     return out

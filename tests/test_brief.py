@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -83,7 +85,8 @@ def test_verlenging_records_both_dates_and_needs_expected(folder):
     c = read_register(folder.register).get("K-2026-002")
     assert c.extended_until == expected and c.extension_notice_date == TODAY
     missing = run(folder, "brief", "verlenging", "K-2026-001")
-    assert missing.exit_code == 1 and "--verwacht" in missing.stderr
+    assert missing.exit_code == 2 and "--verwacht" in missing.stderr, "a usage error"
+    assert not list(folder.dossiers.rglob("*verlenging K-2026-001*"))
 
 
 def test_tevredenheid_letter_encloses_prefilled_form(folder):
@@ -164,3 +167,66 @@ def test_without_libreoffice_the_docx_is_still_made(folder, tmp_path, monkeypatc
     docx = Path(result.stdout.strip())
     assert docx.suffix == ".docx" and docx.exists() and not docx.with_suffix(".pdf").exists()
     assert read_register(folder.register).get("K-2026-001").reaction_date == TODAY, "the letter was produced"
+
+
+def test_register_open_in_excel_makes_nothing(folder):
+    lock = folder.register.with_name("~$" + folder.register.name)
+    lock.write_bytes(bytes([11]) + b"Yvonne Lips" + bytes(153))
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert result.exit_code == 2 and "Excel" in result.stderr
+    assert not (folder.dossiers / "K-2026-001").exists(), "no letter that cannot be recorded"
+    assert folder.register.read_bytes() == before
+
+
+def test_existing_letter_with_missing_date_is_recorded_on_rerun(folder):
+    """A run that could not record (Excel opened mid-run) is completed by running it again."""
+    from formkit.letters import plan, produce
+
+    settings = folder
+    complaint = read_register(settings.register).get("K-2026-001")
+    batch = plan(settings, "ontvangst", [complaint], TODAY)
+    for item in batch.items:
+        item.record = {}  # as if the register write had been refused
+    produce(settings, batch, TODAY)
+    assert read_register(folder.register).get("K-2026-001").reaction_date is None
+    result = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert result.exit_code == 1 and "bestaat al" in result.stderr
+    assert read_register(folder.register).get("K-2026-001").reaction_date == TODAY
+
+
+def test_feedback_letter_needs_a_handled_complaint(folder):
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "terugkoppeling", "K-2026-001")
+    assert result.exit_code == 1 and "nog niet afgehandeld" in result.stderr
+    assert folder.register.read_bytes() == before
+    assert not list(folder.dossiers.rglob("*terugkoppeling*"))
+
+
+def test_dry_run_reports_what_would_fail(folder):
+    result = run(folder, "brief", "ontvangst", "K-2026-003", "--dry-run")
+    assert result.exit_code == 1
+    assert "wordt niet gemaakt" in result.stderr and "Piet Onbekend" in result.stderr
+
+
+def test_unreadable_received_date_is_named_not_called_empty(folder):
+    from formkit.columns import COLUMNS
+    from formkit.xlsxpatch import WorkbookPatch
+
+    patch = WorkbookPatch(folder.register.read_bytes(), "Klachten")
+    patch.set_cells(2, {[c.key for c in COLUMNS].index("received"): "14-13-2026"})
+    folder.register.write_bytes(patch.save())
+    result = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert result.exit_code == 1
+    assert "niet te lezen" in result.stderr and "B2" in result.stderr and "is leeg" not in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_written_files_keep_their_permissions(folder):
+    os.chmod(folder.register, 0o664)
+    assert run(folder, "brief", "ontvangst", "K-2026-001").exit_code == 0
+    assert stat.S_IMODE(folder.register.stat().st_mode) == 0o664, "a shared register stays shared"
+    docx = next(folder.dossiers.rglob("*.docx"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(docx.stat().st_mode) == 0o666 & ~umask, "new files get normal permissions"
