@@ -34,7 +34,8 @@ def form_command(ctx, nummers, open_only, pdf, overwrite, dry_run) -> None:
 
 
 @main.command("brief")
-@click.argument("soort", type=click.Choice(["ontvangst", "verlenging", "terugkoppeling", "tevredenheid"]))
+@click.argument("soort", type=click.Choice(["ontvangst", "verlenging", "terugkoppeling", "tevredenheid"]),
+                metavar="SOORT")
 @click.argument("nummers", nargs=-1, required=True)
 @pdf_option
 @click.option("--verwacht", type=DATE, default=None, metavar="DATUM",

@@ -129,7 +129,9 @@ def load_settings(root: Path, register: Path | None = None) -> Settings:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: de instellingen zijn niet te lezen ({exc}).") from None
+            curly = " Let op: gebruik rechte aanhalingstekens (\"), geen gekrulde (“ ”)." if "“" in path.read_text(
+                encoding="utf-8", errors="replace") or "”" in path.read_text(encoding="utf-8", errors="replace") else ""
+            raise ConfigError(f"{path}: de instellingen zijn niet te lezen ({exc}).{curly}") from None
     try:
         settings = _from_dict(root, data)
     except (TypeError, ValueError) as exc:

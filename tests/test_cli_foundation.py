@@ -100,3 +100,30 @@ def test_demo_covers_every_state(runner, tmp_path):
     with zipfile.ZipFile(target / "register" / "klachtenregister.xlsx") as zf:
         table = zf.read("xl/tables/table1.xml").decode()
     assert f':{openpyxl.utils.get_column_letter(len(COLUMNS))}{register.last_row}"' in table, "table covers every row"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["contrle"], "Onbekende opdracht 'contrle'. Bedoelt u controle?"),
+        (["controle", "--peildatum", "morgen"], "'morgen' is geen datum (gebruik 2026-11-24 of 24-11-2026)"),
+        (["brief", "onzin", "K-2026-001"], "kies uit ontvangst, verlenging, terugkoppeling, tevredenheid"),
+        (["brief", "ontvangst", "--foo", "K-2026-001"], "Onbekende optie --foo"),
+        (["brief"], "'SOORT' ontbreekt"),
+        (["init", "a", "b"], "Te veel argumenten: b"),
+    ],
+)
+def test_usage_errors_are_dutch_and_exit_2(runner, workfolder, args, expected):
+    result = runner.invoke(main, ["--map", str(workfolder.root), *args])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "Usage:" not in result.stderr and "Error:" not in result.stderr and result.stdout == ""
+
+
+def test_broken_settings_file_is_named_with_a_hint(runner, workfolder):
+    config = workfolder.root / "formkit.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('naam = "STAP Brabant"', "naam = “STAP Brabant”"),
+                      encoding="utf-8")
+    result = runner.invoke(main, ["--map", str(workfolder.root), "controle"])
+    assert result.exit_code == 2
+    assert "formkit.toml" in result.stderr and "rechte aanhalingstekens" in result.stderr
