@@ -66,12 +66,23 @@ def format_findings(findings: Sequence[Finding], peildatum: dt.date) -> list[tup
                 what = f.explanation.split(";")[0]
             else:
                 what = f.kind.replace("-", " ") if mixed else ""
+            extension = _extension_note(f.explanation)
+            if extension:
+                what = f"{what}; {extension}" if what else extension
             termijn = dutch_short(f.deadline) if f.deadline else "-"
             handler = f.handler or "(geen behandelaar)"
             line = f"{_who(f):<12}  {handler:<18}  {termijn:<10}  {days_text(f):<24}  {what}"
             lines.append(line.rstrip())
         result.append((group.title, lines))
     return result
+
+
+def _extension_note(explanation: str) -> str:
+    """The sentence saying why an extension does not count (or that it does), if there is one."""
+    for sentence in explanation.split(". "):
+        if "Verlengd tot" in sentence or "verlenging" in sentence.lower():
+            return sentence.strip().rstrip(".") + "."
+    return ""
 
 
 def summary_line(findings: Sequence[Finding]) -> str:

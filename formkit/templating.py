@@ -63,6 +63,9 @@ def _finalize(value: object) -> object:
     return Markup(text.replace("{", "&#123;").replace("}", "&#125;"))
 
 
+_SPACED = re.compile(r"\{\s+[{%][^}]*\}+|\{[{%][^}]*[}%]\s+\}")  # '{ { naam }}' or '{{ naam } }'
+
+
 class _Environment(SandboxedEnvironment):
     """Strict, autoescaping, sandboxed; compiles each template part once per batch."""
 
@@ -146,9 +149,16 @@ class Renderer:
     def _check_quotes(self, label: str, xml: str) -> None:
         """Word turns " and ' into curly quotes, which Jinja cannot read inside a tag."""
         bad = []
+        spaced = []
         for p in parse_xml(xml).iter(qn("w:p")):
             text = "".join(t.text or "" for t in p.iter(qn("w:t")))
             bad += [tag for tag in _TAG.findall(text) if any(ch in CURLY for ch in tag)]
+            spaced += _SPACED.findall(text)
+        if spaced:
+            raise TemplateError(
+                f"Het sjabloon {self.path} bevat in {label} een code met een spatie tussen de tekens: "
+                f"{'; '.join(spaced[:5])}. Schrijf {{{{ en }}}} (of {{% en %}}) zonder spatie ertussen, "
+                "anders komt de code letterlijk in de brief.")
         if bad:
             shown = "; ".join(bad[:5])
             raise DocumentError(

@@ -230,3 +230,15 @@ def test_written_files_keep_their_permissions(folder):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(docx.stat().st_mode) == 0o666 & ~umask, "new files get normal permissions"
+
+
+def test_template_code_with_a_space_inside_the_braces_is_refused(folder):
+    from docx import Document
+
+    template = folder.templates / "brief-ontvangst.docx"
+    doc = Document(template)
+    doc.add_paragraph("Met groet, { { brief.aanhef }}")
+    doc.save(template)
+    result = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert result.exit_code == 2
+    assert "{ { brief.aanhef }}" in result.stderr and "zonder spatie" in result.stderr
