@@ -167,11 +167,9 @@ def vernietig_command(ctx: click.Context, peildatum: dt.date | None, uitvoeren: 
     count = _n(len(ready), "klacht", "klachten")
     if not uitvoeren:
         info(f"\n{count} over de bewaartermijn. Vernietig met: formkit vernietig --uitvoeren")
-        if backups == 1:
-            info("Dan wordt ook de reservekopie van het register verwijderd: die bevat deze gegevens nog.")
-        elif backups:
-            info(f"Dan worden ook de {backups} reservekopieën van het register verwijderd: die bevatten "
-                 "deze gegevens nog.")
+        # the destruction itself makes one more backup first (of the register as it is now)
+        info(f"Dan worden ook alle reservekopieën van het register verwijderd ({backups} nu, plus de kopie "
+             "die de vernietiging zelf eerst maakt): die bevatten deze gegevens nog.")
         ctx.exit(1)
     if not yes and not _confirm(f"{count} definitief vernietigen? Dit kan niet ongedaan worden gemaakt."):
         info("Niets vernietigd.")
