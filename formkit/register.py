@@ -1,7 +1,10 @@
 """Reading the complaints register: the `Klachten` sheet, columns found by header, typed values.
 
-Reads go through python-calamine (fast, no full openpyxl load). Unreadable dates become
-`Problem`s with their cell address; they are reported, never guessed.
+Reads go through python-calamine (fast, no full openpyxl load). Unreadable dates and Excel error
+values (#N/A) become `Problem`s with their cell address; they are reported, never guessed.
+Headers must stand in row 1 (SPEC.md): headers found lower down (under a title) are refused with
+a message saying which row they are in, because every write relies on row 1 being the header.
+A sheet named 'klachten ' or 'KLACHTEN' is accepted when no sheet is named exactly 'Klachten'.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +24,12 @@ from formkit.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, norma
 from formkit.dates import DateParseError, dutch_short, to_date
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.model import Complaint, Problem
+from formkit.registerfile import check_kind, error_cells
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control characters
+HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for (for the message)
 
 
 @dataclass
@@ -87,36 +94,95 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
             data = path.read_bytes()
         except OSError as exc:
             raise RegisterError(f"Het register {path} is niet te openen: {exc.strerror or exc}.") from None
-    date1904 = _is_date1904(path, data)
+    package = check_kind(path, data)
+    date1904 = _is_date1904(path, package)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise RegisterError(f"{path.name} is geen leesbaar Excel-bestand (.xlsx): {exc}.") from None
-    sheet_name = next((n for n in names if n.strip().lower() == SHEET_NAME.lower()), None)
-    if sheet_name is None:
-        raise RegisterError(
-            f"{path.name} heeft geen tabblad '{SHEET_NAME}' (wel: {', '.join(names) or 'geen'})."
-        )
+    sheet_name = _choose_sheet(path, names)
     try:
-        grid = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        grid = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
-    return _build(path, sheet_name, grid, date1904)
+    errors = error_cells(package, sheet_name)
+    return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
 
 
-def _is_date1904(path: Path, data: bytes) -> bool:
+def _choose_sheet(path: Path, names: list[str]) -> str:
+    """The sheet named Klachten; a trailing space or other case is accepted when unambiguous."""
+    if SHEET_NAME in names:
+        return SHEET_NAME
+    close = [n for n in names if n.strip().lower() == SHEET_NAME.lower()]
+    if len(close) == 1:
+        return close[0]
+    shown = ", ".join(f"'{n}'" for n in (close or names)) or "geen"
+    if close:
+        raise RegisterError(f"{path.name} heeft meer dan één tabblad met de naam '{SHEET_NAME}' ({shown}). "
+                            f"Geef alleen het tabblad met de klachten de naam '{SHEET_NAME}'.")
+    raise RegisterError(f"{path.name} heeft geen tabblad '{SHEET_NAME}' (wel: {shown}). "
+                        f"Geef het tabblad met de klachten de naam '{SHEET_NAME}'.")
+
+
+def _header_merges(sheet: python_calamine.CalamineSheet) -> list[str]:
+    """Merged ranges that touch row 1 ('B1:C1'), for the message about a missing column."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            xml = zf.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        raise RegisterError(f"{path.name} is geen leesbaar Excel-bestand (.xlsx).") from None
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:
+        return []
+    return [f"{column_letter(a[1])}{a[0] + 1}:{column_letter(b[1])}{b[0] + 1}" for a, b in ranges if a[0] == 0]
+
+
+def _is_date1904(path: Path, package: zipfile.ZipFile) -> bool:
+    try:
+        xml = package.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError):
+        raise RegisterError(f"{path.name} is beschadigd: het onderdeel xl/workbook.xml is niet te lezen.") from None
     m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](1|true)[\"']", xml)
     return m is not None
 
 
-def _build(path: Path, sheet_name: str, grid: list[list], date1904: bool) -> Register:
+def _build(
+    path: Path,
+    sheet_name: str,
+    grid: list[list],
+    date1904: bool,
+    errors: dict[int, dict[int, str]] | None = None,
+    header_merges: Callable[[], list[str]] = list,
+) -> Register:
     header = grid[0] if grid else []
+    columns, extra = _columns(path, header)
+    missing = [c.header for c in COLUMNS if c.key not in columns]
+    if missing:
+        raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
+    errors = errors or {}
+    complaints: list[Complaint] = []
+    last_row = 1
+    wanted = [(c.key, c.kind, c.header, columns[c.key]) for c in COLUMNS]
+    for offset, values in enumerate(grid[1:], start=2):
+        if any(v not in ("", None) for v in values) or offset in errors:
+            last_row = offset
+        complaint = _complaint(offset, values, wanted, date1904, errors.get(offset))
+        if complaint is not None:
+            complaints.append(complaint)
+    for row in errors:  # an error value below calamine's last row still occupies that row
+        last_row = max(last_row, row)
+    duplicates: dict[str, list[int]] = {}
+    seen: dict[str, int] = {}
+    for c in complaints:
+        if not c.number:
+            continue
+        key = normalise_number(c.number)
+        if key in seen:
+            duplicates.setdefault(key, [seen[key]]).append(c.row)
+        else:
+            seen[key] = c.row
+    return Register(path, sheet_name, complaints, columns, extra, last_row, date1904, duplicates)
+
+
+def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -133,41 +199,38 @@ def _build(path: Path, sheet_name: str, grid: list[list], date1904: bool) -> Reg
             )
         else:
             columns[column.key] = index
-    missing = [c.header for c in COLUMNS if c.key not in columns]
-    if missing:
-        raise RegisterError(
-            f"{path.name}: tabblad '{sheet_name}' mist de kolom(men) {', '.join(repr(m) for m in missing)} "
-            "in rij 1. Voeg ze toe (de naam telt, niet de plaats)."
-        )
-    complaints: list[Complaint] = []
-    last_row = 1
-    wanted = [(c.key, c.kind, c.header, columns[c.key]) for c in COLUMNS]
-    for offset, values in enumerate(grid[1:], start=2):
-        if any(v not in ("", None) for v in values):
-            last_row = offset
-        complaint = _complaint(offset, values, wanted, date1904)
-        if complaint is not None:
-            complaints.append(complaint)
-    duplicates: dict[str, list[int]] = {}
-    seen: dict[str, int] = {}
-    for c in complaints:
-        if not c.number:
-            continue
-        key = normalise_number(c.number)
-        if key in seen:
-            duplicates.setdefault(key, [seen[key]]).append(c.row)
-        else:
-            seen[key] = c.row
-    return Register(path, sheet_name, complaints, columns, extra, last_row, date1904, duplicates)
+    return columns, extra
 
 
-def _complaint(row: int, values: list, wanted: list, date1904: bool) -> Complaint | None:
+def _missing_message(path: Path, sheet: str, grid: list[list], missing: list[str], merges: list[str]) -> str:
+    """Why columns are missing: headers lower down, merged header cells, or really absent."""
+    for number, values in enumerate(grid[1:HEADER_SEARCH_ROWS], start=2):
+        known = {BY_HEADER[n].key for v in values if (n := normalise_header(v)) in BY_HEADER}
+        if len(known) >= 3 and len(known) > len(COLUMNS) - len(missing):
+            above = "rij 1" if number == 2 else f"de rijen 1 tot en met {number - 1}"
+            return (f"{path.name}: op tabblad '{sheet}' staan de kolomkoppen in rij {number}, niet in rij 1. "
+                    f"formkit leest de koppen alleen uit rij 1: verwijder {above} boven de koppen "
+                    "(een titel kan in de koptekst van het tabblad). Er is niets gewijzigd.")
+    text = (f"{path.name}: tabblad '{sheet}' mist de kolom(men) {', '.join(repr(m) for m in missing)} "
+            "in rij 1. Voeg ze toe (de naam telt, niet de plaats).")
+    if merges:
+        text += (f" Let op: rij 1 heeft samengevoegde cellen ({', '.join(merges)}); een samengevoegde cel "
+                 "telt als één kop. Maak de samenvoeging ongedaan en geef elke kolom een eigen kop.")
+    return text
+
+
+def _complaint(row: int, values: list, wanted: list, date1904: bool, errors: dict[int, str] | None = None
+               ) -> Complaint | None:
     width = len(values)
     found: dict[str, object] = {}
     problems: list[Problem] = []
     for key, kind, header, index in wanted:
         raw = values[index] if index < width else ""
         if raw == "" or raw is None:
+            if errors and index in errors:
+                problems.append(Problem(header, f"{column_letter(index)}{row}",
+                                        f"de cel bevat de Excel-foutwaarde {errors[index]} (meestal een formule "
+                                        "die niet uitkomt); vul een waarde in of herstel de formule"))
             continue
         if kind == "date":
             if type(raw) is dt.date:

@@ -81,6 +81,11 @@ class SheetRows:
         self._declared = {(p.encode() if p else None, uri.encode()) for p, uri in nsmap.items()}
 
     @property
+    def raw_body(self) -> bytes:
+        """sheetData's original content, for quick scans (formulas, markers) without parsing."""
+        return self._body
+
+    @property
     def max_row(self) -> int:
         return max(self._index, default=0) if not self._touched else max(max(self._index, default=0), max(self._touched))
 

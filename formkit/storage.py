@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +91,11 @@ class RegisterUpdate:
     register: Register
     patch: WorkbookPatch
     changes: list[CellChange] = field(default_factory=list)
+    _after_write: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_write(self, action: Callable[[], None]) -> None:
+        """Run `action` once the register is written, still under the lock (e.g. a ledger of read files)."""
+        self._after_write.append(action)
 
     def set(self, complaint: Complaint, values: dict[str, Value]) -> list[str]:
         """Set register columns (by key) of one complaint; returns the headers really changed."""
@@ -172,7 +177,7 @@ def update_register(
     if dry_run:
         data = _read_bytes(path)
         register = read_register(path, data)
-        yield RegisterUpdate(register, WorkbookPatch(data, register.sheet_name, register.date1904))
+        yield RegisterUpdate(register, WorkbookPatch(data, register.sheet_name, register.date1904, path.name))
         return
     ensure_not_open(path)
     lock = FileLock(str(path.with_name(f".{path.name}.lock")), timeout=LOCK_TIMEOUT)
@@ -188,7 +193,7 @@ def update_register(
         data = _read_bytes(path)
         before = path.stat()
         register = read_register(path, data)
-        update = RegisterUpdate(register, WorkbookPatch(data, register.sheet_name, register.date1904))
+        update = RegisterUpdate(register, WorkbookPatch(data, register.sheet_name, register.date1904, path.name))
         yield update
         if update.changes:
             new = update.patch.save()
@@ -204,6 +209,8 @@ def update_register(
             make_backup(path, data, settings.terms.backup_days)
             atomic_write(path, new)
             log_changes(path, command, update.changes)
+            for action in update._after_write:
+                action()
     finally:
         lock.release()
 
@@ -218,9 +225,15 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _remove_stale_temps(path: Path) -> None:
-    """Temporary files of a run that was killed (we hold the lock, so nobody is writing them)."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # as formkit.atomic names them
-        stale.unlink(missing_ok=True)
+    """Temporary files of a run that was killed (we hold the lock, so nobody is writing them).
+
+    Also those of a half-written backup: they hold personal data that pruning and destruction,
+    which look for finished backups only, would otherwise never remove.
+    """
+    folders = ((path.parent, f".{path.name}.*.tmp"), (backup_dir(path), f".{path.stem}-*{path.suffix}.*.tmp"))
+    for folder, pattern in folders:  # named as formkit.atomic names them
+        for stale in folder.glob(pattern):
+            stale.unlink(missing_ok=True)
 
 
 def backup_dir(register: Path) -> Path:
@@ -281,13 +294,22 @@ def log_changes(register: Path, command: str, changes: list[CellChange]) -> None
 def append_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """Append rows to a ';'-separated UTF-8 CSV that Excel opens (BOM and header when new)."""
     new = not path.exists() or path.stat().st_size == 0
+    torn = not new and _last_byte(path) not in (b"\n", b"")  # a run killed mid-line: start a fresh line
     with path.open("a", encoding="utf-8-sig" if new else "utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
         if new:
             writer.writerow(header)
+        elif torn:
+            fh.write("\r\n")
         writer.writerows(rows)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1)
 
 
 def current_user() -> str:

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from formkit.cellguard import CellGuard, drop_calc_chain, write_out_shared
 from formkit.columns import column_index, column_letter
 from formkit.dates import to_serial
 from formkit.errors import RegisterError
+from formkit.registerfile import RESTORE, read_members
 from formkit.sheetrows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -28,7 +30,6 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-CALC_CHAIN_TYPE = REL_NS + "/calcChain"
 
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -75,6 +76,7 @@ class WorkbookPatch:
     data: bytes
     sheet_name: str
     date1904: bool = False
+    file_name: str = "Het register"  # names the file in messages
     _zip: zipfile.ZipFile = field(init=False)
     _sheet_path: str = field(init=False)
     _sheet: etree._Element = field(init=False)
@@ -85,23 +87,29 @@ class WorkbookPatch:
     _drop_calc_chain: bool = field(init=False, default=False)
     _date_style_cache: dict[int, int] = field(init=False, default_factory=dict)
     _appended: tuple[int, int] | None = field(init=False, default=None)
+    _guard: CellGuard = field(init=False)
+    _members: dict[str, bytes] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._zip, self._members = read_members(self.data, self.file_name)  # every part readable, or refused
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
             self._sheet_path = self._find_sheet_path()
-            self._rows = SheetRows(self._zip.read(self._sheet_path))
+            self._rows = SheetRows(self._members[self._sheet_path])
             self._sheet = etree.fromstring(self._rows.skeleton, _PARSER)  # the sheet minus its rows
             self._rows.set_namespaces(self._sheet.nsmap)
-        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-            raise RegisterError(f"Het register is beschadigd en kan niet worden bijgewerkt ({exc}).") from None
+        except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            raise RegisterError(f"{self.file_name} is beschadigd en kan niet worden bijgewerkt ({exc}). "
+                                f"{RESTORE} Er is niets gewijzigd.") from None
         self._ns = etree.QName(self._sheet).namespace or MAIN_NS
         self._sheet_data = self._sheet.find(self._q("sheetData"))
+        self._guard = CellGuard(self.file_name, self._sheet, self._rows)
 
     # -- public operations -------------------------------------------------------------------
 
     def set_cells(self, row: int, values: dict[int, Value], style_from_row: int | None = None) -> None:
         """Set cells of one row by 0-based column index; None blanks a cell (keeps its format)."""
+        for col in values:  # all checked before any cell changes
+            self._guard.check(row, col)
         row_el = self._row(row, style_from_row)
         for col, value in sorted(values.items()):
             cell = self._cell(row_el, row, col)
@@ -121,7 +129,7 @@ class WorkbookPatch:
         first, last = self._appended
         low = max(first - 1, 2)  # a range on the header row alone never grows
         for path in self._table_paths():
-            table = etree.fromstring(self._zip.read(path), _PARSER)
+            table = etree.fromstring(self._members[path], _PARSER)
             m = _RANGE.match(table.get("ref", ""))
             if not m or not m[3] or not low <= int(m[4]) < last or int(table.get("totalsRowCount", "0")):
                 continue
@@ -147,8 +155,9 @@ class WorkbookPatch:
         if self._styles is not None and self._styles.changed:
             self._changed["xl/styles.xml"] = _serialise(self._styles.xml)
         skip: set[str] = set()
-        if self._drop_calc_chain:
-            skip |= self._remove_calc_chain()
+        if self._drop_calc_chain:  # Excel rebuilds it; it must not point at a cell without formula
+            changed, skip = drop_calc_chain(self._zip)
+            self._changed.update(changed)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zout:
             for info in self._zip.infolist():
@@ -160,7 +169,7 @@ class WorkbookPatch:
                 new.create_system = info.create_system
                 body = self._changed.get(info.filename)
                 if body is None:
-                    zout.writestr(new, self._zip.read(info.filename))
+                    zout.writestr(new, self._members[info.filename])
                 else:  # fast deflate for the rewritten parts; XML still shrinks about tenfold
                     zout.writestr(new, body, compresslevel=1)
         return out.getvalue()
@@ -171,12 +180,11 @@ class WorkbookPatch:
         return f"{{{self._ns}}}{tag}"
 
     def _find_sheet_path(self) -> str:
-        workbook = etree.fromstring(self._zip.read("xl/workbook.xml"), _PARSER)
-        rid = None
-        for sheet in workbook.iter("{*}sheet"):
-            if sheet.get("name", "").strip().lower() == self.sheet_name.strip().lower():
-                rid = sheet.get(f"{{{REL_NS}}}id")
-                break
+        sheets = list(etree.fromstring(self._members["xl/workbook.xml"], _PARSER).iter("{*}sheet"))
+        wanted = self.sheet_name.strip().lower()
+        exact = [s for s in sheets if s.get("name") == self.sheet_name]  # before 'klachten ' and the like
+        match = (exact or [s for s in sheets if s.get("name", "").strip().lower() == wanted])[:1]
+        rid = match[0].get(f"{{{REL_NS}}}id") if match else None
         if rid is None:
             raise KeyError(f"tabblad {self.sheet_name}")
         return self._rel_target("xl/workbook.xml", rid)
@@ -184,9 +192,9 @@ class WorkbookPatch:
     def _rels(self, part: str) -> list[etree._Element]:
         folder, name = posixpath.split(part)
         path = posixpath.join(folder, "_rels", name + ".rels")
-        if path not in self._zip.namelist():
+        if path not in self._members:
             return []
-        return list(etree.fromstring(self._zip.read(path), _PARSER).iter(f"{{{PKG_REL_NS}}}Relationship"))
+        return list(etree.fromstring(self._members[path], _PARSER).iter(f"{{{PKG_REL_NS}}}Relationship"))
 
     def _rel_target(self, part: str, rid: str) -> str:
         for rel in self._rels(part):
@@ -199,7 +207,7 @@ class WorkbookPatch:
         for rel in self._rels(self._sheet_path):
             if rel.get("Type", "").endswith("/table"):
                 paths.append(_resolve(self._sheet_path, rel.get("Target", "")))
-        return [p for p in paths if p in self._zip.namelist()]
+        return [p for p in paths if p in self._members]
 
     # -- rows and cells ----------------------------------------------------------------------
 
@@ -249,9 +257,13 @@ class WorkbookPatch:
         return new
 
     def _write(self, cell: etree._Element, row: int, col: int, value: Value) -> None:
+        if isinstance(value, str) and value:
+            self._guard.check_text(row, col, value)
         for child in list(cell):
             if etree.QName(child).localname == "f":
                 self._drop_calc_chain = True
+                if child.get("t") == "shared" and child.get("ref"):  # other cells use this formula text
+                    write_out_shared(self._rows, cell, child, self.file_name)
             if etree.QName(child).localname in ("f", "v", "is"):
                 cell.remove(child)
         cell.attrib.pop("t", None)
@@ -299,7 +311,7 @@ class WorkbookPatch:
 
     def _load_styles(self) -> _Styles:
         if self._styles is None:
-            xml = etree.fromstring(self._zip.read("xl/styles.xml"), _PARSER)
+            xml = etree.fromstring(self._members["xl/styles.xml"], _PARSER)
             formats = {int(n.get("numFmtId")): n.get("formatCode", "") for n in xml.iter("{*}numFmt")}
             xfs_el = xml.find("{*}cellXfs")
             xf_formats = [int(x.get("numFmtId", "0")) for x in xfs_el.iterfind("{*}xf")] if xfs_el is not None else []
@@ -360,26 +372,6 @@ class WorkbookPatch:
         styles.xf_formats.append(fmt_id)
         styles.changed = True
         return len(styles.xf_formats) - 1
-
-    # -- calcChain ---------------------------------------------------------------------------
-
-    def _remove_calc_chain(self) -> set[str]:
-        """Drop calcChain.xml (Excel rebuilds it) so it never points at a cell without formula."""
-        names = set(self._zip.namelist())
-        if "xl/calcChain.xml" not in names:
-            return set()
-        rels_path = "xl/_rels/workbook.xml.rels"
-        rels = etree.fromstring(self._zip.read(rels_path), _PARSER)
-        for rel in list(rels):
-            if rel.get("Type") == CALC_CHAIN_TYPE:
-                rels.remove(rel)
-        self._changed[rels_path] = _serialise(rels)
-        types = etree.fromstring(self._zip.read("[Content_Types].xml"), _PARSER)
-        for override in list(types):
-            if override.get("PartName") == "/xl/calcChain.xml":
-                types.remove(override)
-        self._changed["[Content_Types].xml"] = _serialise(types)
-        return {"xl/calcChain.xml"}
 
 
 def _serialise(root: etree._Element) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,17 @@ import pytest
 
 from formkit.config import load_settings
 from formkit.workfolder import init_workfolder
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long", action="store_true", default=False,
+                     help="long robustness runs (also with env FORMKIT_LONG=1): 200+ kills in the crash soak")
+
+
+@pytest.fixture(scope="session")
+def long_run(request: pytest.FixtureRequest) -> bool:
+    """True for the long versions of the soak and crash tests (--long or FORMKIT_LONG=1)."""
+    return bool(request.config.getoption("--long")) or os.environ.get("FORMKIT_LONG") == "1"
 
 
 @pytest.fixture

@@ -205,3 +205,19 @@ def test_concurrent_writers_lose_no_row(workfolder, tmp_path):
     numbers = {c.number for c in read_register(workfolder.register).complaints}
     assert reported and reported <= numbers
     assert len(reported) == 20
+
+
+def test_after_write_runs_once_the_register_is_written(workfolder):
+    """For records that must match the register (intake's ledger): after a real write, never after a refusal."""
+    seen = []
+    with update_register(workfolder, "test") as update:
+        update.append({"number": "K-2026-001"})
+        update.after_write(lambda: seen.append(read_register(workfolder.register).find("K-2026-001") is not None))
+        assert not seen
+    assert seen == [True], "ran once, after the register was replaced"
+    with pytest.raises(RegisterLocked):
+        with update_register(workfolder, "test") as update:
+            update.append({"number": "K-2026-002"})
+            update.after_write(lambda: seen.append("refused run"))
+            excel_owner_file(workfolder.register.with_name("~$" + workfolder.register.name), "Yvonne Lips")
+    assert seen == [True]
