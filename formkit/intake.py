@@ -18,7 +18,8 @@ from formkit.config import Settings
 from formkit.dates import dutch_short
 from formkit.errors import DuplicateNumberError, PdfFormError
 from formkit.model import Complaint
-from formkit.pdfimport import ImportedForm, read_form
+from formkit.pdfimport import ImportedForm
+from formkit.pdfworker import FormReader
 from formkit.storage import RegisterUpdate, append_csv, update_register
 
 LEDGER_NAME = "ingelezen.csv"
@@ -85,13 +86,17 @@ def import_forms(
 ) -> list[Outcome]:
     """Read every PDF, then apply all of them to the register in one write."""
     today = today or dt.date.today()
+    files = collect_pdfs(paths)
     outcomes: list[Outcome] = []
-    for path in progress(collect_pdfs(paths)):
-        try:
-            form = read_form(path)
-            outcomes.append(Outcome(path, "ongewijzigd", kind=form.kind, form=form, warnings=list(form.warnings)))
-        except PdfFormError as exc:
-            outcomes.append(Outcome(path, "fout", message=exc.message))
+    with FormReader() as reader:  # worker processes: a hostile PDF cannot hang or exhaust the batch
+        results = reader.read(files)
+        for _ in progress(files):
+            path, result = next(results)
+            if isinstance(result, PdfFormError):
+                outcomes.append(Outcome(path, "fout", message=result.message))
+            else:
+                outcomes.append(Outcome(path, "ongewijzigd", kind=result.kind, form=result,
+                                        warnings=list(result.warnings)))
     done = read_ledger(settings)
     batch: set[str] = set()
     readable = [o for o in outcomes if o.form is not None]

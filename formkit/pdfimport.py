@@ -24,7 +24,7 @@ from pathlib import Path
 from formkit.dates import DateParseError, parse_date_text
 from formkit.errors import PdfFormError
 from formkit.pdffields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION, KINDS, KNOWN_VERSIONS, TITLES, FormField
-from formkit.pdfraw import RawField, load_fields, quiet_pypdf, text_of
+from formkit.pdfraw import LimitReachedError, RawField, TooMuchData, load_fields, quiet_pypdf
 
 MAX_PDF_BYTES = 20 * 2**20  # larger files are refused unread (hostile or not a form)
 EXCEL_CELL_MAX = 32767  # longest text an Excel cell holds
@@ -57,8 +57,14 @@ def read_form(path: Path) -> ImportedForm:
             return _parse(path, data, log)
         except PdfFormError:
             raise
-        except Exception:  # pypdf raises many types (and RecursionError) on hostile input
-            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.") from None
+        except (LimitReachedError, TooMuchData, RecursionError) as exc:  # a bomb, a cycle, absurd nesting
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onveilig: de inhoud is te groot of "
+                               "verwijst eindeloos naar zichzelf, en is daarom niet gelezen.") from exc
+        except MemoryError as exc:
+            raise PdfFormError(f"{path}: het lezen vraagt te veel geheugen; het bestand is mogelijk "
+                               "beschadigd.") from exc
+        except Exception as exc:  # pypdf raises many types on damaged input; the cause is kept for tests
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.") from exc
 
 
 def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedForm:
@@ -131,7 +137,7 @@ def _identify(path: Path, fields: dict[str, RawField], info: dict[str, str],
               notes: list[str]) -> tuple[str, str]:
     """Which form and version: the hidden id field, else the document info, else the field names."""
     from_field = from_info = None
-    if (idf := _find(fields, ID_FIELD)) is not None and (m := _ID_RE.match(_clean(text_of(idf.value)))):
+    if (idf := _find(fields, ID_FIELD)) is not None and idf.kind == "text" and (m := _ID_RE.match(_clean(idf.value))):
         from_field = (m[1], m[2])
     form, version = _clean(info.get(INFO_FORM, "")), _clean(info.get(INFO_VERSION, ""))
     if form.startswith("formkit-"):
@@ -165,8 +171,8 @@ def _identify(path: Path, fields: dict[str, RawField], info: dict[str, str],
 
 def _button(spec: FormField, raw: RawField, notes: list[str]) -> str | None:
     """The chosen export value of a checkbox or radio group; a widget shown 'on' wins over /V."""
-    value = text_of(raw.value).strip().lstrip("/")
-    value = None if value.lower() in _OFF else value
+    stored = raw.value.strip().lstrip("/") if raw.kind in ("text", "name", "number") else ""
+    value = None if stored.lower() in _OFF else stored
     on = sorted({s for s in raw.states if s.lower() not in _OFF})
     chosen = value
     if len(on) == 1:  # what the filler showed the user
@@ -205,10 +211,16 @@ def _values(path: Path, kind: str, fields: dict[str, RawField],
             missing.append(spec.label)
             continue
         present += 1
+        if reason := _unusable(spec, raw):
+            errors.append(f"{spec.label}: {reason}")
+            continue
+        if raw.repaired:
+            notes.append(f"Veld '{spec.label}': de tekst bevat ongeldige tekens (vervangen door \ufffd); "
+                         "controleer de waarde.")
         if spec.kind in ("radio", "checkbox"):
             text = _clean(_button(spec, raw, notes) or "")
         else:
-            text = _clean(text_of(raw.value))
+            text = _clean(raw.value)
         if not text:
             continue
         raw_out[spec.name] = text
@@ -230,11 +242,24 @@ def _values(path: Path, kind: str, fields: dict[str, RawField],
     if present == 0:
         raise _flattened(path)
     if missing:
-        raise PdfFormError(f"{path}: het {TITLES[kind].lower()} is beschadigd of aangepast: de velden "
-                           f"{', '.join(missing)} ontbreken.")
+        which = (f"het veld {missing[0]} ontbreekt" if len(missing) == 1 else
+                 f"de velden {', '.join(missing)} ontbreken")
+        raise PdfFormError(f"{path}: het {TITLES[kind].lower()} is beschadigd of aangepast: {which}.")
     if errors:
         raise PdfFormError(f"{path}: onjuiste waarden in het {TITLES[kind].lower()}: " + "; ".join(errors) + ".")
     return _compose(path, kind, values, answers, notes), raw_out
+
+
+def _unusable(spec: FormField, raw: RawField) -> str:
+    """Why a stored value cannot be a register value (a Dutch reason), or "" when it can."""
+    allowed = ("name", "text", "number") if spec.kind in ("radio", "checkbox") else ("text", "number")
+    if raw.kind not in ("empty", *allowed):
+        instead = {"name": "een naam in plaats van tekst", "list": "een lijst in plaats van tekst"}
+        what = "geen geldige keuze" if spec.kind in ("radio", "checkbox") else instead.get(raw.kind, "geen tekst")
+        return f"de opgeslagen waarde is {what} (het formulier is beschadigd of onjuist opgeslagen)"
+    if len(raw.value) > 4 * EXCEL_CELL_MAX:  # checked before cleaning: megabytes of text are refused at once
+        return f"de tekst is te lang voor het register ({len(raw.value)} tekens, hoogstens {EXCEL_CELL_MAX})"
+    return ""
 
 
 def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[object, str]:
