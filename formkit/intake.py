@@ -97,22 +97,22 @@ def import_forms(
             else:
                 outcomes.append(Outcome(path, "ongewijzigd", kind=result.kind, form=result,
                                         warnings=list(result.warnings)))
-    done = read_ledger(settings)
-    batch: set[str] = set()
     readable = [o for o in outcomes if o.form is not None]
-    for outcome in readable:
-        digest = outcome.form.sha256
-        if digest in done or digest in batch:
-            outcome.status = "al-ingelezen"
-        batch.add(digest)
-    todo = [o for o in readable if o.status != "al-ingelezen"]
-    if not todo:
+    if not readable:
         return outcomes
     with update_register(settings, "inlezen", dry_run=dry_run) as update:
+        done = read_ledger(settings)  # under the lock: a run at the same time cannot import a file twice
+        batch: set[str] = set()
+        for outcome in readable:
+            digest = outcome.form.sha256
+            if digest in done or digest in batch:
+                outcome.status = "al-ingelezen"
+            batch.add(digest)
+        todo = [o for o in readable if o.status != "al-ingelezen"]
         for outcome in todo:
             _apply(update, outcome, overwrite, today)
-    if not dry_run:
-        _keep_files(settings, todo, today)
+        # dossier copies and the ledger only once the register holds the values
+        update.after_write(lambda: _keep_files(settings, todo, today))
     return outcomes
 
 

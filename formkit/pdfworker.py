@@ -64,7 +64,10 @@ def _serve(conn: Connection, memory: int | None) -> None:
     if parent is not None:
         threading.Thread(target=_follow, args=(parent,), name="formkit-parent", daemon=True).start()
     _limit_memory(memory)
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+    except (EOFError, OSError):
+        os._exit(0)  # the main process is already gone (killed while starting us)
     while True:
         try:
             path = conn.recv()

@@ -94,7 +94,10 @@ class RegisterUpdate:
     _after_write: list[Callable[[], None]] = field(default_factory=list)
 
     def after_write(self, action: Callable[[], None]) -> None:
-        """Run `action` once the register is written, still under the lock (e.g. a ledger of read files)."""
+        """Run `action` once the register is written (or needed no change), still under the lock.
+
+        Never on a dry run or after an error: e.g. the ledger of read files follows the register.
+        """
         self._after_write.append(action)
 
     def set(self, complaint: Complaint, values: dict[str, Value]) -> list[str]:
@@ -209,8 +212,8 @@ def update_register(
             make_backup(path, data, settings.terms.backup_days)
             atomic_write(path, new)
             log_changes(path, command, update.changes)
-            for action in update._after_write:
-                action()
+        for action in update._after_write:  # the register is now as it should be (written or unchanged)
+            action()
     finally:
         lock.release()
 

@@ -171,3 +171,22 @@ def test_pdf_formulier_command(folder):
     assert unknown.exit_code == 2 and "K-2026-404" in unknown.stderr
     blank = runner.invoke(main, ["--map", str(folder.root), "pdf-formulier", "klacht"])
     assert blank.exit_code == 0 and Path(blank.stdout.strip()) == folder.forms / "klachtenformulier.pdf"
+
+
+def test_same_pdf_imported_by_two_runs_at_once_becomes_one_complaint(folder, tmp_path):
+    """The ledger is read and written under the register lock, so two runs cannot both import it."""
+    import os
+    import sys
+
+    pdf = pdftk_fill(folder.forms / "klacht.pdf", tmp_path / "tegelijk.pdf", COMPLAINT)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    procs = [subprocess.Popen([sys.executable, "-m", "formkit", "--map", str(folder.root), "inlezen", str(pdf)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    codes = [p.wait(timeout=120) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert all(code in (0, 2) for code in codes) and 0 in codes
+    names = [c.name for c in read_register(folder.register).complaints]
+    assert names.count("Zoë Ümit") == 1
