@@ -7,7 +7,9 @@ the register records only documents that were really produced.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -177,18 +179,26 @@ def produce(
 
 
 class _Converter:
-    """PDFs made while the next documents render: each full chunk goes to LibreOffice at once."""
+    """PDFs made while the next documents render: each full chunk goes to LibreOffice at once.
+
+    Two LibreOffice processes run side by side, each with its own profile (one profile cannot be
+    shared by two running instances), so a batch of many chunks uses both cores of a small machine.
+    """
+
+    WORKERS = 2
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.error = ""
         self._pending: list[Planned] = []
         self._jobs: list[tuple[list[Planned], Future]] = []
+        self._local = threading.local()
 
     def __enter__(self) -> _Converter:
         if self.enabled:
-            self._pool = ThreadPoolExecutor(max_workers=1)  # one LibreOffice at a time
-            self._profile = tempfile.TemporaryDirectory(prefix="formkit-lo-")
+            self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="formkit-pdf")
+            self._profiles = tempfile.TemporaryDirectory(prefix="formkit-lo-")
+            self._count = itertools.count()
         return self
 
     def add(self, item: Planned) -> None:
@@ -198,11 +208,15 @@ class _Converter:
                 self._submit()
 
     def _submit(self) -> None:
+        items, self._pending = self._pending, []
+        self._jobs.append((items, self._pool.submit(self._convert, [p.docx for p in items])))
+
+    def _convert(self, paths: list[Path]) -> list[Path]:
         from formkit.convert import to_pdf
 
-        items, self._pending = self._pending, []
-        profile = Path(self._profile.name) / "profiel"
-        self._jobs.append((items, self._pool.submit(to_pdf, [p.docx for p in items], None, profile)))
+        if not hasattr(self._local, "profile"):  # one profile per worker thread, kept for its next chunks
+            self._local.profile = Path(self._profiles.name) / f"profiel-{next(self._count)}"
+        return to_pdf(paths, None, self._local.profile)
 
     def __exit__(self, *exc_info) -> None:
         if not self.enabled:
@@ -218,7 +232,7 @@ class _Converter:
                     self.error = self.error or exc.message
         finally:
             self._pool.shutdown(wait=True)
-            self._profile.cleanup()
+            self._profiles.cleanup()
 
 
 def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) -> Path:

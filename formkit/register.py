@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,12 +103,16 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise RegisterError(f"{path.name} is geen leesbaar Excel-bestand (.xlsx): {exc}.") from None
     sheet_name = _choose_sheet(path, names)
-    try:
-        sheet = workbook.get_sheet_by_name(sheet_name)
-        grid = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
-    errors = error_cells(package, sheet_name)
+    # calamine shows error cells (#N/A) as empty, so they are found in the XML; that scan runs
+    # beside calamine's parse (both release the GIL), which hides its cost on a register of any size
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(error_cells, package, sheet_name)
+        try:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            grid = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
+        errors = scan.result()
     return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
 
 
