@@ -1,7 +1,7 @@
 """Documents at scale: 500 registration forms as .docx, and as .docx+PDF against bare LibreOffice.
 
 Goals: at most 25 ms per .docx; with PDF at most 1.3x LibreOffice converting the same 500 .docx
-files in one run by itself.
+files in one run by itself, compared per PDF made (a bare run of 500 stops part-way; it is shown).
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def main() -> None:
                         "--norestore", "--convert-to", "pdf", "--outdir", str(tmp / "bare-out"),
                         *map(str, sorted(bare_in.iterdir()))], check=True, capture_output=True)
         bare = time.perf_counter() - start
+        # One LibreOffice run with hundreds of files can stop part-way without an error (here: after
+        # about 250 of 500), which is why formkit converts in chunks of 100. Compare per PDF made.
+        bare_made = len(list((tmp / "bare-out").glob("*.pdf")))
         for item in batch.items:
             item.docx.unlink()
         start = time.perf_counter()
@@ -54,11 +57,14 @@ def main() -> None:
         assert all(item.pdf and item.pdf.exists() for item in batch.items)
         record(f"registratieformulier .docx (x{args.count})", docx_time / args.count * 1000, "ms", "", None,
                "<= 25 ms per stuk")
-        record(f"{args.count} formulieren .docx+PDF", with_pdf, "s", "kale LibreOffice, zelfde .docx", bare,
-               "<= 1.3x")
-        print(f"{'documenten':>10} {'.docx per stuk':>15} {'.docx+PDF':>10} {'kale LibreOffice':>17} {'verhouding':>11}")
+        ours_each = with_pdf / args.count * 1000
+        bare_each = bare / max(bare_made, 1) * 1000
+        record(f".docx+PDF per document ({args.count}; kaal: {bare_made} PDF's in 1 run)", ours_each, "ms",
+               "kale LibreOffice, zelfde .docx", bare_each, "<= 1.3x")
+        print(f"{'documenten':>10} {'.docx per stuk':>15} {'.docx+PDF':>10} {'kale LibreOffice':>17} "
+              f"{'kaal gemaakt':>13} {'per PDF':>9}")
         print(f"{args.count:>10} {docx_time / args.count * 1000:>13.1f}ms {with_pdf:>9.1f}s {bare:>16.1f}s "
-              f"{with_pdf / bare:>10.2f}x")
+              f"{bare_made:>13} {ours_each / bare_each:>8.2f}x")
 
 
 if __name__ == "__main__":
