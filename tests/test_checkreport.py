@@ -15,9 +15,10 @@ from formkit.checkreport import (
     write_check_report,
 )
 from formkit.config import DEFAULT_TOML, load_settings
-from formkit.deadlines import GROUPS, KINDS, check
+from formkit.deadlines import GROUPS, check
 from formkit.errors import DocumentError
 from formkit.model import Complaint
+from tests.findingschema import assert_finding
 
 PEIL = date(2026, 2, 1)
 
@@ -100,16 +101,8 @@ def test_json_matches_the_spec_schema(findings):
     data = json.loads(json.dumps(findings_to_json(findings, PEIL)))
     assert set(data) == {"peildatum", "bevindingen"}
     assert data["peildatum"] == "2026-02-01"
-    keys = {"klachtnummer", "soort", "termijn", "dagen", "ernstig", "behandelaar", "toelichting"}
     for item in data["bevindingen"]:
-        assert set(item) == keys
-        assert isinstance(item["klachtnummer"], str)
-        assert item["soort"] in KINDS
-        assert item["termijn"] is None or date.fromisoformat(item["termijn"])
-        assert item["dagen"] is None or isinstance(item["dagen"], int)
-        assert isinstance(item["ernstig"], bool)
-        assert item["behandelaar"] is None or isinstance(item["behandelaar"], str)
-        assert isinstance(item["toelichting"], str) and item["toelichting"]
+        assert_finding(item)
     first = data["bevindingen"][0]
     assert first == {
         "klachtnummer": "K-2026-002", "soort": "afhandeling-te-laat", "termijn": "2026-01-27",

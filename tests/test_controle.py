@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from formkit.checkreport import findings_to_json
 from formkit.cli import main
 from formkit.columns import BY_KEY
-from formkit.deadlines import GROUPS, KINDS, check, signal_text
+from formkit.deadlines import GROUPS, check, signal_text
 from formkit.demo_data import demo_rows, numbered
 from formkit.register import read_register
 from formkit.storage import list_backups, update_register
+from tests.findingschema import assert_finding
 
 TODAY = date(2026, 11, 2)
 PEIL = ["--peildatum", "2026-11-02"]
@@ -81,13 +82,7 @@ def test_json_schema_on_stdout_only(runner, demo):
     assert set(doc) == {"peildatum", "bevindingen"} and doc["peildatum"] == "2026-11-02"
     assert doc["bevindingen"], "the demo has findings"
     for item in doc["bevindingen"]:
-        assert set(item) == {"klachtnummer", "soort", "termijn", "dagen", "ernstig", "behandelaar", "toelichting"}
-        assert item["soort"] in KINDS
-        assert item["termijn"] is None or date.fromisoformat(item["termijn"])
-        assert item["dagen"] is None or isinstance(item["dagen"], int)
-        assert isinstance(item["ernstig"], bool)
-        assert item["behandelaar"] is None or isinstance(item["behandelaar"], str)
-        assert isinstance(item["toelichting"], str) and item["toelichting"]
+        assert_finding(item)
     register = read_register(demo.register)
     expected = findings_to_json(check(register.complaints, TODAY, demo, register.duplicates), TODAY)
     assert doc == expected

@@ -23,11 +23,11 @@ from make_templates import (  # a sibling script, not a package
     BRAND,
     LABEL_FILL,
     TEXT_GREY,
-    add_field,
     add_run,
     base_document,
     border,
     logic,
+    page_footer,
     para,
     right_tab,
     save_reproducible,
@@ -172,11 +172,7 @@ def managementrapport():
     border(p, "bottom", color=BRAND, size=6, space=3)
     p = para(s.footer, first=True)
     right_tab(p, TEXT_WIDTH - 0.5)
-    add_run(p, "Vertrouwelijk, voor intern gebruik  ·  opgemaakt op {{ rapport.datum }}\tpagina ",
-            size=8, color=TEXT_GREY)
-    add_field(p, "PAGE", size=8, color=TEXT_GREY)
-    add_run(p, " van ", size=8, color=TEXT_GREY)
-    add_field(p, "NUMPAGES", size=8, color=TEXT_GREY)
+    page_footer(p, "Vertrouwelijk, voor intern gebruik  ·  opgemaakt op {{ rapport.datum }}\t")
 
     para(doc, "Managementrapportage klachten", bold=True, size=24, color=BRAND, after=2)
     para(doc, "{{ organisatie.naam }}  ·  {{ rapport.periode }}", size=13, color=TEXT_GREY, after=2)

@@ -101,6 +101,14 @@ def add_field(paragraph, instr: str, *, size: float, color: str) -> None:
     field.append(run._r)
 
 
+def page_footer(paragraph, text: str) -> None:
+    """`text` followed by 'pagina N van M' (Word fields), in the small grey footer style."""
+    add_run(paragraph, text + "pagina ", size=8, color=TEXT_GREY)
+    add_field(paragraph, "PAGE", size=8, color=TEXT_GREY)
+    add_run(paragraph, " van ", size=8, color=TEXT_GREY)
+    add_field(paragraph, "NUMPAGES", size=8, color=TEXT_GREY)
+
+
 def right_tab(paragraph, mm: float) -> None:
     """A right-aligned tab stop; the Header/Footer styles' own centre and right stops are cleared."""
     stops = paragraph.paragraph_format.tab_stops
@@ -263,10 +271,7 @@ def letter_frame(title: str):
 
     for foot in (section.first_page_footer, section.footer):
         p = para(foot, first=True, size=8, color=TEXT_GREY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        add_run(p, "Ons kenmerk {{ brief.kenmerk }}  ·  pagina ", size=8, color=TEXT_GREY)
-        add_field(p, "PAGE", size=8, color=TEXT_GREY)
-        add_run(p, " van ", size=8, color=TEXT_GREY)
-        add_field(p, "NUMPAGES", size=8, color=TEXT_GREY)
+        page_footer(p, "Ons kenmerk {{ brief.kenmerk }}  ·  ")
 
     para(doc, "{{ brief.adres }}", before=30)
     para(doc, "{{ brief.plaats_datum }}", before=34, after=12)
@@ -456,11 +461,7 @@ def registratieformulier():
     border(p, "bottom", color=BRAND, size=8, space=3)
     p = para(section.footer, first=True)
     right_tab(p, 173.5)
-    add_run(p, "Klacht {{ klacht.nummer }}  ·  vertrouwelijk, bewaren {{ termijn.bewaren }}\tpagina ",
-            size=8, color=TEXT_GREY)
-    add_field(p, "PAGE", size=8, color=TEXT_GREY)
-    add_run(p, " van ", size=8, color=TEXT_GREY)
-    add_field(p, "NUMPAGES", size=8, color=TEXT_GREY)
+    page_footer(p, "Klacht {{ klacht.nummer }}  ·  vertrouwelijk, bewaren {{ termijn.bewaren }}\t")
 
     para(doc, "Klachtenregistratieformulier", bold=True, size=20, color=BRAND, after=2)
     para(doc, "Standaard registratieformulier (bijlage bij de klachtenprocedure van {{ organisatie.naam }}). "
