@@ -110,7 +110,14 @@ class Settings:
 
     def handler(self, name: str | None) -> Handler | None:
         """The handler whose name matches (trimmed, case-insensitive)."""
-        return self._handlers_by_name.get(" ".join((name or "").split()).lower())
+        known = self._handler_of  # by the text as typed: a register repeats a few names many times
+        if name not in known:
+            known[name] = self._handlers_by_name.get(" ".join((name or "").split()).lower())
+        return known[name]
+
+    @cached_property
+    def _handler_of(self) -> dict[str | None, Handler | None]:
+        return {}
 
     @cached_property
     def _handlers_by_name(self) -> dict[str, Handler]:

@@ -41,11 +41,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from formkit.config import Settings, Terms
 from formkit.dataquality import _n, _number, _unreadable_keys
 from formkit.dataquality import data_problems  # noqa: F401 (part of the rules' API)
 from formkit.dates import add_months, add_years, dutch_short
+from formkit.gcpause import gc_paused
 from formkit.model import Complaint
 
 KINDS: tuple[str, ...] = (
@@ -57,9 +59,11 @@ URGENT_KINDS = frozenset({"afhandeling-te-laat", "afhandeling-bijna-te-laat", "r
 NO_THIRD_PARTY = frozenset({"", "nee", "n.v.t.", "nvt", "geen", "-"})
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One thing that needs attention for one register row, as `controle` reports it."""
+class Finding(NamedTuple):
+    """One thing that needs attention for one register row, as `controle` reports it.
+
+    A named tuple: a register with many open complaints gives tens of thousands of these.
+    """
 
     number: str  # Klachtnummer, "" when missing (then the toelichting names the row)
     kind: str  # one of KINDS
@@ -248,9 +252,11 @@ def check(
         if number := _number(c):
             rows.setdefault(number, set()).add(c.row)
     findings: list[Finding] = []
-    for c in complaints:
-        findings += check_complaint(c, peildatum, settings, sorted(rows.get(_number(c), ())))
-    return sort_findings(findings)
+    with gc_paused():
+        for c in complaints:
+            shared = rows.get(_number(c), ())
+            findings += check_complaint(c, peildatum, settings, sorted(shared) if len(shared) > 1 else ())
+        return sort_findings(findings)
 
 
 def check_complaint(
@@ -266,6 +272,8 @@ def check_complaint(
     bad = _unreadable_keys(c)
     for rule in RULES:
         hits += rule(c, peildatum, settings.terms, bad)
+    if not hits:
+        return []
     return [
         Finding(_number(c), kind, deadline, (peildatum - deadline).days if deadline else None,
                 c.is_serious, handler, text, c.row)
@@ -275,9 +283,10 @@ def check_complaint(
 
 def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
     """Ad 3: "binnen een week gereageerd", reported while the complaint is open."""
+    if not c.is_open or c.reaction_date:
+        return []
     deadline = reaction_deadline(c, terms)
-    if (deadline is None or not c.is_open or c.reaction_date or peildatum <= deadline
-            or bad & {"received", "reaction_date", "handled_date"}):
+    if deadline is None or peildatum <= deadline or bad & {"received", "reaction_date", "handled_date"}:
         return []
     late = (peildatum - deadline).days
     return [("reactie-te-laat", deadline,
@@ -288,9 +297,11 @@ def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
 
 def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
     """Ad 3: handled within a month, serious ones with haste, or by an extension told in time."""
+    if not c.is_open:
+        return []
     deadline = handling_deadline(c, terms)
     cells = {"received", "handled_date", "serious", "extended_until", "extension_notice_date"}
-    if deadline is None or not c.is_open or bad & cells:
+    if deadline is None or bad & cells:
         return []
     days = (peildatum - deadline).days
     basis = _handling_explanation(c, terms)
@@ -318,8 +329,10 @@ def _feedback_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
 
 def _satisfaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
     """Ad 6: "Na afhandeling van de klacht zal de tevredenheid ... worden gemeten"."""
+    if c.is_open or c.satisfaction_date:
+        return []
     due = satisfaction_deadline(c, terms)
-    measured = (c.satisfaction or "").strip() or c.satisfaction_date
+    measured = (c.satisfaction or "").strip()
     if (due is None or measured or peildatum <= due
             or bad & {"handled_date", "satisfaction", "satisfaction_date"}):
         return []
@@ -331,6 +344,8 @@ def _satisfaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[
 
 def _third_party_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
     """Ad 3: the independent third party's binding ruling is awaited (pending, not overdue)."""
+    if not (c.third_party or c.submitted_date):
+        return []
     party = " ".join((c.third_party or "").split())
     party = "" if party.lower() in NO_THIRD_PARTY else party
     ruled = (c.third_party_ruling or "").strip()
@@ -347,15 +362,15 @@ def _retention_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str
     destroy = destroy_from(c, terms)
     if destroy is None or "handled_date" in bad:
         return []
+    left = (destroy - peildatum).days
+    if left > 0 and left > terms.retention_warning_days:  # neither due nor to be warned about
+        return []
     kept = (f"Afgehandeld op {dutch_short(c.handled_date)}; bewaren tot "
             f"{_n(terms.retention_years, 'jaar', 'jaar')} na afhandeling.")
-    left = (destroy - peildatum).days
     if left <= 0:
         return [("vernietigen", destroy, f"{kept} Vernietigen vanaf {dutch_short(destroy)}.")]
-    if left <= terms.retention_warning_days:
-        return [("binnenkort-vernietigen", destroy,
-                 f"{kept} Vernietigen vanaf {dutch_short(destroy)}, over {_n(left, 'dag', 'dagen')}.")]
-    return []
+    return [("binnenkort-vernietigen", destroy,
+             f"{kept} Vernietigen vanaf {dutch_short(destroy)}, over {_n(left, 'dag', 'dagen')}.")]
 
 
 RULES = (_reaction_rule, _handling_rule, _feedback_rule, _satisfaction_rule, _third_party_rule,

@@ -69,6 +69,8 @@ class Complaint:
     @property
     def is_anonymised(self) -> bool:
         """Destroyed rows keep only non-personal data and say so in Signalering/Opmerkingen."""
+        if self.signal is None and self.remarks is None:
+            return False
         marks = f"{self.signal or ''} {self.remarks or ''}".lower()
         return "vernietigd op" in marks
 

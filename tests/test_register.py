@@ -145,6 +145,54 @@ def test_empty_rows_skipped_and_next_number(tmp_path):
     assert register.next_number(2027) == "K-2027-001"
 
 
+def test_rows_of_only_spaces_are_no_complaints_but_occupy_their_row(tmp_path):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}, {"Naam klager": "   ", "Datum reactie": " "},
+                           {"Klachtnummer": "K-2026-002"}, {"Opmerkingen": "\t"}])
+    register = read_register(path)
+    assert [c.row for c in register.complaints] == [2, 4]
+    assert register.last_row == 5  # an append must not land on a cell someone typed a space into
+
+
+def test_mixed_cells_in_one_column_each_read_as_their_kind(tmp_path):
+    """A column mostly of text with a number, a date and a carriage return read cell by cell."""
+    rows = [{"Klachtnummer": f"K-2026-{i:03d}", "Telefoon": value, "Datum reactie": date}
+            for i, (value, date) in enumerate([("06 1234", dt.date(2026, 1, 2)), (612345678, "3-1-2026"),
+                                               (dt.date(2026, 1, 4), 46024), ("a\rb ", None)], start=1)]
+    register = read_register(make(tmp_path, rows))
+    assert [c.phone for c in register.complaints] == ["06 1234", "612345678", "04-01-2026", "a\nb"]
+    assert [c.reaction_date for c in register.complaints] == [
+        dt.date(2026, 1, 2), dt.date(2026, 1, 3), dt.date(2026, 1, 2), None]
+
+
+def test_rows_shorter_than_the_header_read_as_empty_cells():
+    from formkit.register import _build
+
+    header = [c.header for c in COLUMNS]
+    grid = [header, ["K-2026-001", dt.date(2026, 3, 1)], ["K-2026-002"] + [""] * (len(header) - 1), []]
+    register = _build(Path("register.xlsx"), "Klachten", grid, False)
+    assert [(c.number, c.received, c.name) for c in register.complaints] == [
+        ("K-2026-001", dt.date(2026, 3, 1), None), ("K-2026-002", None, None)]
+    assert register.last_row == 3
+
+
+def test_garbage_collector_is_restored_after_a_read(tmp_path):
+    import gc
+
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}])
+    read_register(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_register(path)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+    (tmp_path / "register.xlsx").write_bytes(b"PK\x03\x04 kapot")
+    with pytest.raises(RegisterError):
+        read_register(path)
+    assert gc.isenabled()
+
+
 def test_cli_dates_and_month_arithmetic():
     assert parse_cli_date("2026-11-24") == parse_cli_date("24-11-2026") == dt.date(2026, 11, 24)
     with pytest.raises(DateParseError):
