@@ -1,9 +1,12 @@
 """`python -m formkit`; guarded, so that worker processes (spawn) never run the CLI."""
 
-from multiprocessing import freeze_support
+import sys
 
 from formkit.cli import main
 
 if __name__ == "__main__":
-    freeze_support()  # a frozen Windows build starts its workers through this entry point
+    if getattr(sys, "frozen", False):  # a frozen Windows build starts its workers through this entry point
+        from multiprocessing import freeze_support
+
+        freeze_support()
     main()

@@ -64,7 +64,7 @@ def controle_command(
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
     from formkit.checkoutput import findings_to_json
-    from formkit.deadlines import check
+    from formkit.deadlines import RULE_KEYS, check
     from formkit.register import read_register
 
     if rapport is not None and rapport.suffix.lower() != ".xlsx":
@@ -74,7 +74,7 @@ def controle_command(
     if markeer:
         findings, changed = _mark(settings, peildatum)
     else:
-        register = read_register(settings.register)
+        register = read_register(settings.register, keys=RULE_KEYS)
         findings = check(register.complaints, peildatum, settings, register.duplicates)
     if as_json:
         indent = 2 if sys.stdout.isatty() else None  # compact (and fast) for scripts and pipes

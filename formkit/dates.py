@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 import re
 
-from babel.dates import format_date
 
 EPOCH_1900 = dt.date(1899, 12, 30)  # Excel's 1900 system, including its phantom 29 Feb 1900
 EPOCH_1904 = dt.date(1904, 1, 1)
@@ -113,6 +112,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def dutch(day: dt.date | None) -> str:
     """'24 november 2026' (empty text for None)."""
+    from babel.dates import format_date  # here, not at the top: the monthly check never needs babel
+
     return format_date(day, format="d MMMM y", locale="nl_NL") if day else ""
 
 

@@ -55,6 +55,9 @@ KINDS: tuple[str, ...] = (
     "tevredenheid-ontbreekt", "derde-partij-lopend", "vernietigen", "binnenkort-vernietigen",
     "gegevens-onjuist",
 )
+# The text columns the rules read (they read every date column too): `controle` reads only these.
+RULE_KEYS = frozenset({"number", "serious", "handler", "third_party", "third_party_ruling", "satisfaction",
+                       "signal", "remarks"})
 URGENT_KINDS = frozenset({"afhandeling-te-laat", "afhandeling-bijna-te-laat", "reactie-te-laat"})
 NO_THIRD_PARTY = frozenset({"", "nee", "n.v.t.", "nvt", "geen", "-"})
 

@@ -15,14 +15,14 @@ import operator
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
 
-from formkit.columns import BY_HEADER, BY_KEY, COLUMNS, SHEET_NAME, Column, column_letter, normalise_header
+from formkit.columns import BY_HEADER, BY_KEY, COLUMNS, DATE_KEYS, SHEET_NAME, Column, column_letter, normalise_header
 from formkit.dates import DateParseError, dutch_short, to_date
 from formkit.gcpause import gc_paused
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
@@ -49,6 +49,7 @@ class Register:
     last_row: int  # last worksheet row holding anything (1 = header only)
     date1904: bool = False
     duplicates: dict[str, list[int]] = field(default_factory=dict)
+    only: frozenset[str] | None = None  # read with `keys`: the other text fields were left None
 
     def find(self, number: str) -> Complaint | None:
         """The complaint with this number; refuses when the number is on several rows."""
@@ -87,8 +88,13 @@ def normalise_number(number: str) -> str:
     return "".join(str(number).split()).upper()
 
 
-def read_register(path: Path, data: bytes | None = None) -> Register:
-    """Read the register at `path` (or from `data`, the bytes of that file)."""
+def read_register(path: Path, data: bytes | None = None, keys: Collection[str] | None = None) -> Register:
+    """Read the register at `path` (or from `data`, the bytes of that file).
+
+    With `keys`, only those columns (and every date column, whose unreadable cells are problems)
+    are turned into values; the other fields stay None. Which rows are complaints, duplicates,
+    error cells and last_row are the same as in a full read.
+    """
     path = Path(path)
     if data is None:
         if not path.exists():
@@ -117,7 +123,7 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
         except Exception as exc:
             raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
         errors = scan.result()
-        return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
+        return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet), keys)
 
 
 def _choose_sheet(path: Path, names: list[str]) -> str:
@@ -160,6 +166,7 @@ def _build(
     date1904: bool,
     errors: dict[int, dict[int, str]] | None = None,
     header_merges: Callable[[], list[str]] = list,
+    keys: Collection[str] | None = None,
 ) -> Register:
     header = grid[0] if grid else []
     columns, extra = _columns(path, header)
@@ -174,12 +181,19 @@ def _build(
     indices = [columns[c.key] for c in order]
     raw_columns = _columns_of(body, indices)
     problems: dict[int, list[tuple[int, Problem]]] = {}
-    values = [_convert(c, index, raw, date1904, errors, problems)
+    only = None if keys is None else frozenset(keys) | DATE_KEYS
+    if only is not None and not only <= set(VALUE_KEYS):
+        raise ValueError(f"unknown register keys: {sorted(only - set(VALUE_KEYS))}")
+    values = [_convert(c, index, raw, date1904, errors, problems) if only is None or c.key in only
+              else _with_error_cells(c, index, raw, errors, problems, [None] * len(raw))
               for c, index, raw in zip(order, indices, raw_columns)]
+    unread = [raw for c, raw in zip(order, raw_columns) if only is not None and c.key not in only]
     complaints: list[Complaint] = []
     for row, row_values in enumerate(zip(*values), start=2):
         found = problems.get(row)
-        if found or any(row_values):  # converted values are None, non-empty text or dates
+        # converted values are None, non-empty text or dates; cells not converted are looked at
+        # only on the rare row where nothing converted holds a value
+        if found or any(row_values) or (unread and _holds_text(unread, row - 2, date1904)):
             listed = [p for _, p in sorted(found, key=_first)] if found else []
             complaints.append(Complaint(row, *row_values, listed))
     duplicates: dict[str, list[int]] = {}
@@ -192,7 +206,8 @@ def _build(
             duplicates.setdefault(key, [seen[key]]).append(c.row)
         else:
             seen[key] = c.row
-    return Register(path, sheet_name, complaints, columns, extra, _last_row(grid, errors), date1904, duplicates)
+    return Register(path, sheet_name, complaints, columns, extra, _last_row(grid, errors), date1904, duplicates,
+                    only)
 
 
 def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:
@@ -289,6 +304,11 @@ def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row
     problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
 
 
+def _holds_text(columns: list[tuple], offset: int, date1904: bool) -> bool:
+    """Whether a row holds a value in one of these (not converted) columns, read as a full read would."""
+    return any(as_text(cells[offset], date1904) is not None for cells in columns if cells[offset] not in ("", None))
+
+
 def _last_row(grid: list[list], errors: dict[int, dict[int, str]]) -> int:
     """The last worksheet row holding anything (1 = header only); error cells count."""
     last = 1
@@ -303,6 +323,8 @@ def as_text(value: object, date1904: bool = False) -> str | None:
     """A cell value as text: numbers without '.0', dates as dd-mm-jjjj, newlines as \\n."""
     if value is None:
         return None
+    if type(value) is float:  # the common number: nothing to clean
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, bool):
         text = "ja" if value else "nee"
     elif isinstance(value, float):

@@ -15,6 +15,7 @@ from formkit.config import DEFAULT_TOML, Handler, Settings, Terms, load_settings
 from formkit.deadlines import (
     GROUPS,
     KINDS,
+    RULE_KEYS,
     Finding,
     check,
     destroy_from,
@@ -25,7 +26,8 @@ from formkit.deadlines import (
     signal_text,
     sort_findings,
 )
-from formkit.model import Complaint, Problem
+from formkit.columns import DATE_KEYS
+from formkit.model import VALUE_KEYS, Complaint, Problem
 
 SETTINGS = Settings(root=Path("."), handlers=(Handler("Yvonne Lips"), Handler("Arianda Schepens")))
 TERMS = Terms()
@@ -492,6 +494,20 @@ def test_findings_are_consistent(c, peil, t):
         assert ("vernietigen" in got) == (peil >= destroy)
     if c.is_open:
         assert not got & {"vernietigen", "binnenkort-vernietigen", "terugkoppeling-ontbreekt"}
+
+
+TEXT_KEYS = [k for k in VALUE_KEYS if k not in DATE_KEYS]
+texts = st.sampled_from([None, "", "ja", "nee", "Yvonne Lips", "De Geschillencommissie", "4", "x",
+                         "vernietigd op 01-01-2026"])
+
+
+@FAST
+@given(complaints, st.fixed_dictionaries({k: texts for k in TEXT_KEYS}), dates)
+def test_rules_read_no_text_column_outside_rule_keys(c, values, peil):
+    """`controle` reads only RULE_KEYS (and the dates): a rule reading another column fails here."""
+    full = dataclasses.replace(c, **values)
+    blanked = dataclasses.replace(full, **{k: None for k in TEXT_KEYS if k not in RULE_KEYS})
+    assert check([full], peil, SETTINGS) == check([blanked], peil, SETTINGS)
 
 
 @FAST

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from formkit.columns import COLUMNS
+from formkit.columns import COLUMNS, DATE_KEYS
 from formkit.dates import DateParseError, add_months, add_years, parse_cli_date, to_date
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register import read_register
@@ -173,6 +173,24 @@ def test_rows_shorter_than_the_header_read_as_empty_cells():
     assert [(c.number, c.received, c.name) for c in register.complaints] == [
         ("K-2026-001", dt.date(2026, 3, 1), None), ("K-2026-002", None, None)]
     assert register.last_row == 3
+
+
+def test_reading_only_some_columns_finds_the_same_rows_problems_and_duplicates(tmp_path):
+    rows = [{"Klachtnummer": "K-2026-001", "Naam klager": "A"}, {"Naam klager": "Alleen een naam"},
+            {"Omschrijving": "  "}, {}, {"Datum reactie": "morgen"}, {"Klachtnummer": "K-2026-001"},
+            {"Telefoon": 0}]
+    path = make(tmp_path, rows)
+    full, part = read_register(path), read_register(path, keys={"number"})
+    assert [c.row for c in part.complaints] == [c.row for c in full.complaints] == [2, 3, 6, 7, 8]
+    assert part.duplicates == full.duplicates == {"K-2026-001": [2, 7]}
+    assert part.last_row == full.last_row == 8
+    assert [c.problems for c in part.complaints] == [c.problems for c in full.complaints]
+    assert [c.number for c in part.complaints] == [c.number for c in full.complaints]
+    assert full.complaints[1].name == "Alleen een naam" and part.complaints[1].name is None
+    assert full.complaints[4].phone == "0" and part.complaints[4].phone is None
+    assert part.only == frozenset({"number"}) | DATE_KEYS and full.only is None
+    with pytest.raises(ValueError, match="naam"):
+        read_register(path, keys={"naam"})
 
 
 def test_garbage_collector_is_restored_after_a_read(tmp_path):
