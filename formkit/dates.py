@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 
 EPOCH_1900 = dt.date(1899, 12, 30)  # Excel's 1900 system, including its phantom 29 Feb 1900
@@ -117,6 +118,7 @@ def dutch(day: dt.date | None) -> str:
     return format_date(day, format="d MMMM y", locale="nl_NL") if day else ""
 
 
+@lru_cache(maxsize=4096)  # a register's findings repeat the same few hundred dates
 def dutch_short(day: dt.date | None) -> str:
     """'24-11-2026', the form staff type in Excel (empty text for None)."""
     return f"{day.day:02d}-{day.month:02d}-{day.year:04d}" if day else ""

@@ -39,6 +39,7 @@ Decisions where the procedure is silent:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -184,8 +185,10 @@ def _extension_counts(c: Complaint, original: dt.date) -> bool:
 def handling_deadline(c: Complaint, terms: Terms) -> dt.date | None:
     """Last day to handle: a month (serious: `serious_days`), or Verlengd tot when told in time."""
     original = _original_handling_deadline(c, terms)
-    if original is None:
-        return None
+    return None if original is None else _extended(c, original)
+
+
+def _extended(c: Complaint, original: dt.date) -> dt.date:
     if _extension_counts(c, original):
         assert c.extended_until is not None
         return max(original, c.extended_until)
@@ -210,10 +213,8 @@ def destroy_from(c: Complaint, terms: Terms) -> dt.date | None:
     return add_years(c.handled_date, terms.retention_years) if c.handled_date else None
 
 
-def _handling_explanation(c: Complaint, terms: Terms) -> str:
+def _handling_explanation(c: Complaint, terms: Terms, original: dt.date) -> str:
     """How the handling deadline came about, in Dutch, including why an extension did not count."""
-    original = _original_handling_deadline(c, terms)
-    assert original is not None  # callers check Datum ontvangst first
     received = f"Ontvangen op {dutch_short(c.received)}"
     if c.is_serious:
         haste = _n(terms.serious_days, "dag", "dagen")
@@ -250,14 +251,16 @@ def check(
     duplicates: Mapping[str, Sequence[int]] | None = None,
 ) -> list[Finding]:
     """Every finding for the register on `peildatum`, sorted as `controle` shows them."""
+    numbers = [_number(c) for c in complaints]
+    counts = Counter(numbers)
     rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
-    for c in complaints:
-        if number := _number(c):
+    for c, number in zip(complaints, numbers):
+        if number and (counts[number] > 1 or number in rows):
             rows.setdefault(number, set()).add(c.row)
     findings: list[Finding] = []
     with gc_paused():
-        for c in complaints:
-            shared = rows.get(_number(c), ())
+        for c, number in zip(complaints, numbers):
+            shared = rows.get(number, ())
             findings += check_complaint(c, peildatum, settings, sorted(shared) if len(shared) > 1 else ())
         return sort_findings(findings)
 
@@ -268,20 +271,28 @@ def check_complaint(
     """The findings for one row; `duplicate_rows` = all rows sharing its Klachtnummer."""
     if c.is_anonymised:
         return []
-    known = settings.handler(c.handler)
-    handler = known.name if known else (" ".join((c.handler or "").split()) or None)
     hits: list[Hit] = [("gegevens-onjuist", None, text)
                        for text in data_problems(c, settings, duplicate_rows)]
     bad = _unreadable_keys(c)
+    terms = settings.terms
     for rule in RULES:
-        hits += rule(c, peildatum, settings.terms, bad)
+        hits += rule(c, peildatum, terms, bad)
     if not hits:
         return []
+    known = settings.handler(c.handler)
+    handler = known.name if known else (" ".join((c.handler or "").split()) or None)
+    number, serious, row = _number(c), c.is_serious, c.row
     return [
-        Finding(_number(c), kind, deadline, (peildatum - deadline).days if deadline else None,
-                c.is_serious, handler, text, c.row)
+        Finding(number, kind, deadline, (peildatum - deadline).days if deadline else None, serious, handler, text, row)
         for kind, deadline, text in hits
     ]
+
+
+# The cells each rule reads: when one is unreadable the rule is skipped (see the module docstring).
+_REACTION_CELLS = frozenset({"received", "reaction_date", "handled_date"})
+_HANDLING_CELLS = frozenset({"received", "handled_date", "serious", "extended_until", "extension_notice_date"})
+_FEEDBACK_CELLS = frozenset({"handled_date", "feedback_date"})
+_SATISFACTION_CELLS = frozenset({"handled_date", "satisfaction", "satisfaction_date"})
 
 
 def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
@@ -289,7 +300,7 @@ def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
     if not c.is_open or c.reaction_date:
         return []
     deadline = reaction_deadline(c, terms)
-    if deadline is None or peildatum <= deadline or bad & {"received", "reaction_date", "handled_date"}:
+    if deadline is None or peildatum <= deadline or bad & _REACTION_CELLS:
         return []
     late = (peildatum - deadline).days
     return [("reactie-te-laat", deadline,
@@ -302,19 +313,19 @@ def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
     """Ad 3: handled within a month, serious ones with haste, or by an extension told in time."""
     if not c.is_open:
         return []
-    deadline = handling_deadline(c, terms)
-    cells = {"received", "handled_date", "serious", "extended_until", "extension_notice_date"}
-    if deadline is None or bad & cells:
+    original = _original_handling_deadline(c, terms)
+    if original is None or bad & _HANDLING_CELLS:
         return []
+    deadline = _extended(c, original)
     days = (peildatum - deadline).days
-    basis = _handling_explanation(c, terms)
     if days > 0:
+        basis = _handling_explanation(c, terms, original)
         return [("afhandeling-te-laat", deadline,
                  f"Nog niet afgehandeld. {basis} Nu {_n(days, 'dag', 'dagen')} te laat.")]
     if -days <= terms.nearly_late_days:
+        basis = _handling_explanation(c, terms, original)
         left = "Vandaag is de laatste dag" if days == 0 else f"Nog {_n(-days, 'dag', 'dagen')} te gaan"
-        hint = ("" if deadline != _original_handling_deadline(c, terms)
-                else " Lukt dat niet, stuur dan op tijd een verlengingsbericht.")
+        hint = ("" if deadline != original else " Lukt dat niet, stuur dan op tijd een verlengingsbericht.")
         return [("afhandeling-bijna-te-laat", deadline,
                  f"Nog niet afgehandeld. {basis} {left}.{hint}")]
     return []
@@ -323,7 +334,7 @@ def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
 def _feedback_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
     """Ad 4: written feedback to the client, due from the day of handling."""
     handled = c.handled_date
-    if not handled or c.feedback_date or peildatum < handled or bad & {"handled_date", "feedback_date"}:
+    if not handled or c.feedback_date or peildatum < handled or bad & _FEEDBACK_CELLS:
         return []
     return [("terugkoppeling-ontbreekt", handled,
              f"Afgehandeld op {dutch_short(handled)}, maar Datum terugkoppeling is leeg: "
@@ -337,7 +348,7 @@ def _satisfaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[
     due = satisfaction_deadline(c, terms)
     measured = (c.satisfaction or "").strip()
     if (due is None or measured or peildatum <= due
-            or bad & {"handled_date", "satisfaction", "satisfaction_date"}):
+            or bad & _SATISFACTION_CELLS):
         return []
     return [("tevredenheid-ontbreekt", due,
              f"Afgehandeld op {dutch_short(c.handled_date)}; de tevredenheid had binnen "

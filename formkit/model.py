@@ -60,7 +60,8 @@ class Complaint:
 
     @property
     def is_serious(self) -> bool:
-        return (self.serious or "").strip().lower() == "ja"
+        serious = self.serious
+        return serious == "ja" or (serious is not None and serious.strip().lower() == "ja")
 
     @property
     def is_open(self) -> bool:

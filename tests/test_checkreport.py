@@ -14,6 +14,7 @@ from formkit.checkreport import (
     summary_line,
     write_check_report,
 )
+from formkit.checkoutput import findings_json
 from formkit.config import DEFAULT_TOML, load_settings
 from formkit.deadlines import GROUPS, check
 from formkit.errors import DocumentError
@@ -110,6 +111,13 @@ def test_json_matches_the_spec_schema(findings):
         "toelichting": first["toelichting"],
     }
     assert findings_to_json([], PEIL) == {"peildatum": "2026-02-01", "bevindingen": []}
+
+
+def test_json_document_compact_for_pipes_and_indented_for_people(findings):
+    compact, pretty = findings_json(findings, PEIL), findings_json(findings, PEIL, pretty=True)
+    assert json.loads(compact) == json.loads(pretty) == findings_to_json(findings, PEIL)
+    assert b"\n" not in compact and b'\n  "bevindingen": [' in pretty
+    assert compact.decode("utf-8")  # UTF-8 bytes, written to a pipe as they are
 
 
 def test_terminal_lines_grouped_in_order(findings):
