@@ -9,9 +9,7 @@ A sheet named 'klachten ' or 'KLACHTEN' is accepted when no sheet is named exact
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import operator
 import re
 import zipfile
 import zlib
@@ -22,18 +20,15 @@ from pathlib import Path
 
 import python_calamine
 
-from formkit.columns import BY_HEADER, BY_KEY, COLUMNS, DATE_KEYS, SHEET_NAME, Column, column_letter, normalise_header
-from formkit.dates import DateParseError, dutch_short, to_date
-from formkit.gcpause import gc_paused
+from formkit import registerrows
+from formkit.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
-from formkit.model import VALUE_KEYS, Complaint, Problem
+from formkit.gcpause import gc_paused
+from formkit.model import Complaint
 from formkit.registerfile import check_kind, error_cells
+from formkit.registerrows import Errors
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control characters
-POSITION = {c.key: i for i, c in enumerate(COLUMNS)}  # problems of a row are listed in column order
-_first = operator.itemgetter(0)
 HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for (for the message)
 
 
@@ -164,7 +159,7 @@ def _build(
     sheet_name: str,
     grid: list[list],
     date1904: bool,
-    errors: dict[int, dict[int, str]] | None = None,
+    errors: Errors | None = None,
     header_merges: Callable[[], list[str]] = list,
     keys: Collection[str] | None = None,
 ) -> Register:
@@ -174,28 +169,14 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    body = grid[1:]
-    # Column by column: one type check per column lets the common case run in C-level loops
-    # (a register of 20,000 rows holds 720,000 cells of SPEC columns).
-    order = [BY_KEY[key] for key in VALUE_KEYS]  # Complaint's own field order
-    indices = [columns[c.key] for c in order]
-    raw_columns = _columns_of(body, indices)
-    problems: dict[int, list[tuple[int, Problem]]] = {}
-    only = None if keys is None else frozenset(keys) | DATE_KEYS
-    if only is not None and not only <= set(VALUE_KEYS):
-        raise ValueError(f"unknown register keys: {sorted(only - set(VALUE_KEYS))}")
-    values = [_convert(c, index, raw, date1904, errors, problems) if only is None or c.key in only
-              else _with_error_cells(c, index, raw, errors, problems, [None] * len(raw))
-              for c, index, raw in zip(order, indices, raw_columns)]
-    unread = [raw for c, raw in zip(order, raw_columns) if only is not None and c.key not in only]
-    complaints: list[Complaint] = []
-    for row, row_values in enumerate(zip(*values), start=2):
-        found = problems.get(row)
-        # converted values are None, non-empty text or dates; cells not converted are looked at
-        # only on the rare row where nothing converted holds a value
-        if found or any(row_values) or (unread and _holds_text(unread, row - 2, date1904)):
-            listed = [p for _, p in sorted(found, key=_first)] if found else []
-            complaints.append(Complaint(row, *row_values, listed))
+    lay = registerrows.layout(columns, keys)
+    complaints = registerrows.complaints(grid[1:], 2, lay, date1904, errors)
+    return _register(path, sheet_name, columns, extra, lay, complaints,
+                     max(1, registerrows.last_row(grid, 1, errors)), date1904)
+
+
+def _register(path: Path, sheet_name: str, columns: dict[str, int], extra: dict[str, int],
+              lay: registerrows.Layout, complaints: list[Complaint], last_row: int, date1904: bool) -> Register:
     duplicates: dict[str, list[int]] = {}
     seen: dict[str, int] = {}
     for c in complaints:
@@ -206,8 +187,7 @@ def _build(
             duplicates.setdefault(key, [seen[key]]).append(c.row)
         else:
             seen[key] = c.row
-    return Register(path, sheet_name, complaints, columns, extra, _last_row(grid, errors), date1904, duplicates,
-                    only)
+    return Register(path, sheet_name, complaints, columns, extra, last_row, date1904, duplicates, lay.only)
 
 
 def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:
@@ -247,94 +227,3 @@ def _missing_message(path: Path, sheet: str, grid: list[list], missing: list[str
     return text
 
 
-def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
-    """The cells of each wanted column, top to bottom ('' where a short row ends)."""
-    if not body:
-        return [() for _ in indices]
-    getter = operator.itemgetter(*indices)
-    try:
-        rows = list(map(getter, body))
-    except IndexError:  # rows of unequal length: calamine pads them, other sources may not
-        rows = [tuple(r[i] if i < len(r) else "" for i in indices) for r in body]
-    return list(zip(*rows))
-
-
-_ODD = object()  # a cell the fast path leaves to the careful one
-
-
-def _convert(column: Column, index: int, raw: tuple, date1904: bool, errors: dict[int, dict[int, str]],
-             problems: dict[int, list[tuple[int, Problem]]]) -> list:
-    """One column's cells as typed values (None when empty); unreadable cells become problems."""
-    if column.kind == "date":
-        values = [v if type(v) is dt.date else None if v == "" else _ODD for v in raw]
-    elif set(map(type, raw)) <= {str} and not _NEEDS_CLEANING.search("\n".join(raw)):
-        return _with_error_cells(column, index, raw, errors, problems, [v.strip() or None for v in raw])
-    else:
-        values = [v.strip() or None if type(v) is str and not _NEEDS_CLEANING.search(v) else _ODD
-                  for v in raw]
-    if _ODD in values:
-        for offset, value in enumerate(values):
-            if value is not _ODD:
-                continue
-            cell = raw[offset]
-            if column.kind != "date":
-                values[offset] = as_text(cell, date1904)
-                continue
-            try:
-                values[offset] = to_date(cell, date1904)
-            except DateParseError as exc:
-                values[offset] = None
-                _problem(problems, column, offset + 2, f"{column_letter(index)}{offset + 2}", str(exc))
-    return _with_error_cells(column, index, raw, errors, problems, values)
-
-
-def _with_error_cells(column: Column, index: int, raw: tuple, errors: dict[int, dict[int, str]],
-                      problems: dict[int, list[tuple[int, Problem]]], values: list) -> list:
-    """Report the empty cells of this column that hold an Excel error value (#N/A) in the file."""
-    for row, cells in errors.items():
-        if index in cells and 2 <= row < len(raw) + 2 and raw[row - 2] in ("", None):
-            _problem(problems, column, row, f"{column_letter(index)}{row}",
-                     f"de cel bevat de Excel-foutwaarde {cells[index]} (meestal een formule "
-                     "die niet uitkomt); vul een waarde in of herstel de formule")
-    return values
-
-
-def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row: int, cell: str, text: str
-             ) -> None:
-    problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
-
-
-def _holds_text(columns: list[tuple], offset: int, date1904: bool) -> bool:
-    """Whether a row holds a value in one of these (not converted) columns, read as a full read would."""
-    return any(as_text(cells[offset], date1904) is not None for cells in columns if cells[offset] not in ("", None))
-
-
-def _last_row(grid: list[list], errors: dict[int, dict[int, str]]) -> int:
-    """The last worksheet row holding anything (1 = header only); error cells count."""
-    last = 1
-    for number in range(len(grid), 1, -1):
-        if any(v not in ("", None) for v in grid[number - 1]):
-            last = number
-            break
-    return max(last, *errors) if errors else last
-
-
-def as_text(value: object, date1904: bool = False) -> str | None:
-    """A cell value as text: numbers without '.0', dates as dd-mm-jjjj, newlines as \\n."""
-    if value is None:
-        return None
-    if type(value) is float:  # the common number: nothing to clean
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, bool):
-        text = "ja" if value else "nee"
-    elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else repr(value)
-    elif isinstance(value, dt.datetime):
-        text = dutch_short(value.date())
-    elif isinstance(value, dt.date):
-        text = dutch_short(value)
-    else:
-        text = str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # calamine decodes _x000D_ to \r
-    text = _CONTROL.sub("", text).strip()
-    return text or None

@@ -121,9 +121,11 @@ def sheet_part(package: zipfile.ZipFile, sheet_name: str) -> str | None:
 def error_cells(package: zipfile.ZipFile, sheet_name: str) -> dict[int, dict[int, str]]:
     """Cells holding an Excel error value, as {row: {0-based column: '#N/A'}}."""
     part = sheet_part(package, sheet_name)
-    if part is None:
-        return {}
-    xml = _safe_read(package, part)
+    return {} if part is None else error_cells_in(_safe_read(package, part))
+
+
+def error_cells_in(xml: bytes) -> dict[int, dict[int, str]]:
+    """Error cells in (a run of complete rows of) a worksheet's XML."""
     if b'"e"' not in xml and b"'e'" not in xml:  # the common case: one fast scan, no regex
         return {}
     from formkit.columns import column_index
