@@ -22,6 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control characters
 POSITION = {c.key: i for i, c in enumerate(COLUMNS)}  # problems of a row are listed in column order
 _first = operator.itemgetter(0)
+ORDER = tuple(BY_KEY[key] for key in VALUE_KEYS)  # the SPEC columns in Complaint's field order
 Errors = dict[int, dict[int, str]]  # Excel error cells: {row: {0-based column: '#N/A'}}
 
 
@@ -44,20 +45,23 @@ def layout(columns: dict[str, int], keys: Collection[str] | None = None) -> Layo
 def complaints(rows: list[list], first_row: int, lay: Layout, date1904: bool, errors: Errors
                ) -> list[Complaint]:
     """The complaints among these consecutive rows (first_row = worksheet row of rows[0])."""
-    order = [BY_KEY[key] for key in VALUE_KEYS]  # Complaint's own field order
-    raw_columns = _columns_of(rows, lay.indices)
-    problems: dict[int, list[tuple[int, Problem]]] = {}
     only = lay.only
-    values = [_convert(c, index, raw, first_row, date1904, errors, problems) if only is None or c.key in only
-              else _with_error_cells(c, index, raw, first_row, errors, problems, [None] * len(raw))
-              for c, index, raw in zip(order, lay.indices, raw_columns)]
-    unread = [raw for c, raw in zip(order, raw_columns) if only is not None and c.key not in only]
+    read = [n for n, c in enumerate(ORDER) if only is None or c.key in only]  # fields to convert
+    unread = [lay.indices[n] for n, c in enumerate(ORDER) if only is not None and c.key not in only]
+    problems: dict[int, list[tuple[int, Problem]]] = {}
+    none = [None] * len(rows)
+    values = [none] * len(ORDER)  # Complaint's fields, column by column
+    for n, raw in zip(read, _columns_of(rows, [lay.indices[n] for n in read])):
+        values[n] = _convert(ORDER[n], lay.indices[n], raw, first_row, date1904, problems)
+    if errors:
+        for column, index in zip(ORDER, lay.indices):
+            _error_cells(column, index, rows, first_row, errors, problems)
     found: list[Complaint] = []
     for row, row_values in enumerate(zip(*values), start=first_row):
         listed = problems.get(row)
         # converted values are None, non-empty text or dates; cells not converted are looked at
         # only on the rare row where nothing converted holds a value
-        if listed or any(row_values) or (unread and _holds_text(unread, row - first_row, date1904)):
+        if listed or any(row_values) or (unread and _holds_text(rows[row - first_row], unread, date1904)):
             found.append(Complaint(row, *row_values, [p for _, p in sorted(listed, key=_first)] if listed else []))
     return found
 
@@ -76,6 +80,8 @@ def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
     """The cells of each wanted column, top to bottom ('' where a short row ends)."""
     if not body:
         return [() for _ in indices]
+    if len(indices) == 1:  # itemgetter of one index gives the cell, not a tuple
+        return [tuple(_cell(r, indices[0]) for r in body)]
     getter = operator.itemgetter(*indices)
     try:
         rows = list(map(getter, body))
@@ -88,13 +94,13 @@ def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
 _ODD = object()  # a cell the fast path leaves to the careful one
 
 
-def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: bool, errors: Errors,
+def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: bool,
              problems: dict[int, list[tuple[int, Problem]]]) -> list:
     """One column's cells as typed values (None when empty); unreadable cells become problems."""
     if column.kind == "date":
         values = [v if type(v) is dt.date else None if v == "" else _ODD for v in raw]
     elif set(map(type, raw)) <= {str} and not _NEEDS_CLEANING.search("\n".join(raw)):
-        return _with_error_cells(column, index, raw, first_row, errors, problems, [v.strip() or None for v in raw])
+        return [v.strip() or None for v in raw]
     else:
         values = [v.strip() or None if type(v) is str and not _NEEDS_CLEANING.search(v) else _ODD
                   for v in raw]
@@ -112,18 +118,22 @@ def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: b
                 values[offset] = None
                 row = first_row + offset
                 _problem(problems, column, row, f"{column_letter(index)}{row}", str(exc))
-    return _with_error_cells(column, index, raw, first_row, errors, problems, values)
+    return values
 
 
-def _with_error_cells(column: Column, index: int, raw: tuple, first_row: int, errors: Errors,
-                      problems: dict[int, list[tuple[int, Problem]]], values: list) -> list:
+def _error_cells(column: Column, index: int, rows: list[list], first_row: int, errors: Errors,
+                 problems: dict[int, list[tuple[int, Problem]]]) -> None:
     """Report the empty cells of this column that hold an Excel error value (#N/A) in the file."""
     for row, cells in errors.items():
-        if index in cells and first_row <= row < first_row + len(raw) and raw[row - first_row] in ("", None):
+        offset = row - first_row
+        if index in cells and 0 <= offset < len(rows) and _cell(rows[offset], index) in ("", None):
             _problem(problems, column, row, f"{column_letter(index)}{row}",
                      f"de cel bevat de Excel-foutwaarde {cells[index]} (meestal een formule "
                      "die niet uitkomt); vul een waarde in of herstel de formule")
-    return values
+
+
+def _cell(row: list, index: int) -> object:
+    return row[index] if index < len(row) else ""
 
 
 def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row: int, cell: str, text: str
@@ -131,9 +141,9 @@ def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row
     problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
 
 
-def _holds_text(columns: list[tuple], offset: int, date1904: bool) -> bool:
+def _holds_text(row: list, indices: list[int], date1904: bool) -> bool:
     """Whether a row holds a value in one of these (not converted) columns, read as a full read would."""
-    return any(as_text(cells[offset], date1904) is not None for cells in columns if cells[offset] not in ("", None))
+    return any(as_text(cell, date1904) is not None for i in indices if (cell := _cell(row, i)) not in ("", None))
 
 
 def as_text(value: object, date1904: bool = False) -> str | None:

@@ -127,6 +127,13 @@ def test_duplicate_number_names_both_rows(tmp_path):
         register.get("K-2026-099")
 
 
+@pytest.mark.parametrize("other", ["k-2026-001", "K-2026-\u00a0001", "K-2026 -001", "K-2026-001"])
+def test_duplicate_numbers_compared_without_case_and_spaces(tmp_path, other):
+    path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}, {"Klachtnummer": "K-2026-002"},
+                           {"Klachtnummer": other}])
+    assert read_register(path).duplicates == {"K-2026-001": [2, 4]}
+
+
 def test_text_normalised(tmp_path):
     path = make(tmp_path, [{"Klachtnummer": "K-2026-001", "Omschrijving": "a\r\nb\rc", "Telefoon": 612345678,
                             "Tevredenheid": 4}])
