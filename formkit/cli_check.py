@@ -63,7 +63,7 @@ def controle_command(
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
     from formkit.checkoutput import findings_json
-    from formkit.deadlines import RULE_KEYS, check
+    from formkit.deadlines import RULE_KEYS, Check
     from formkit.register import read_register
 
     if rapport is not None and rapport.suffix.lower() != ".xlsx":
@@ -73,8 +73,9 @@ def controle_command(
     if markeer:
         findings, changed = _mark(settings, peildatum)
     else:
-        register = read_register(settings.register, keys=RULE_KEYS)
-        findings = check(register.complaints, peildatum, settings, register.duplicates)
+        run = Check(peildatum, settings)  # rows are checked while the rest of the register is read
+        register = read_register(settings.register, keys=RULE_KEYS, each_part=run.add)
+        findings = run.findings(register.duplicates)
     if as_json:
         if sys.stdout.isatty():  # indented for a person; as text, so a Windows console shows é right
             click.echo(findings_json(findings, peildatum, pretty=True).decode("utf-8"))

@@ -251,18 +251,38 @@ def check(
     duplicates: Mapping[str, Sequence[int]] | None = None,
 ) -> list[Finding]:
     """Every finding for the register on `peildatum`, sorted as `controle` shows them."""
-    numbers = [_number(c) for c in complaints]
-    counts = Counter(numbers)
-    rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
-    for c, number in zip(complaints, numbers):
-        if number and (counts[number] > 1 or number in rows):
-            rows.setdefault(number, set()).add(c.row)
-    findings: list[Finding] = []
-    with gc_paused():
-        for c, number in zip(complaints, numbers):
-            shared = rows.get(number, ())
-            findings += check_complaint(c, peildatum, settings, sorted(shared) if len(shared) > 1 else ())
-        return sort_findings(findings)
+    run = Check(peildatum, settings)
+    run.add(complaints)
+    return run.findings(duplicates)
+
+
+class Check:
+    """`check` in two steps, so rows are checked while the rest of a large register is read:
+    `add` complaints as they come, then `findings` once every row (and so every number) is known."""
+
+    def __init__(self, peildatum: dt.date, settings: Settings) -> None:
+        self.peildatum, self.settings = peildatum, settings
+        self._checked: list[tuple[Complaint, list[Finding]]] = []
+
+    def add(self, complaints: Sequence[Complaint]) -> None:
+        with gc_paused():
+            self._checked += [(c, check_complaint(c, self.peildatum, self.settings)) for c in complaints]
+
+    def findings(self, duplicates: Mapping[str, Sequence[int]] | None = None) -> list[Finding]:
+        """All findings, sorted; rows that share a Klachtnummer are checked again, with those rows."""
+        numbers = [_number(c) for c, _ in self._checked]
+        counts = Counter(numbers)
+        rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
+        for (c, _), number in zip(self._checked, numbers):
+            if number and (counts[number] > 1 or number in rows):
+                rows.setdefault(number, set()).add(c.row)
+        found: list[Finding] = []
+        with gc_paused():
+            for (c, findings), number in zip(self._checked, numbers):
+                shared = rows.get(number, ())
+                found += check_complaint(c, self.peildatum, self.settings, sorted(shared)) if len(shared) > 1 \
+                    else findings
+            return sort_findings(found)
 
 
 def check_complaint(

@@ -13,6 +13,9 @@ from formkit.dates import DateParseError, add_months, add_years, parse_cli_date,
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register import read_register
 
+
+pytestmark = pytest.mark.usefixtures("read_mode")  # each test reads whole and in parts
+
 HEADERS = [c.header for c in COLUMNS]
 
 

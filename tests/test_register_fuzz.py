@@ -47,6 +47,9 @@ from tests.registerfiles import (
     snapshot,
 )
 
+
+pytestmark = pytest.mark.usefixtures("read_mode")  # each test reads whole and in parts
+
 TODAY = dt.date(2026, 11, 24)
 
 

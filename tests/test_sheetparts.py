@@ -1,0 +1,164 @@
+"""A large sheet read in parts on two cores gives exactly what a whole read gives.
+
+test_register.py and test_register_fuzz.py run every test both ways (the `read_mode` fixture);
+this file checks the parts themselves: that they are really used, that odd XML falls back to a
+whole read, that damaged files end the same way, and that `controle` finds the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from formkit import sheetparts
+from formkit.cli import main
+from formkit.deadlines import RULE_KEYS, Check, check
+from formkit.demo_data import demo_rows, numbered
+from formkit.errors import RegisterError
+from formkit.register import read_register
+from formkit.storage import update_register
+from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, ref, save
+
+TODAY = dt.date(2026, 11, 2)
+
+
+def outcome(path, **kwargs):
+    """Everything a read gives, comparable: the register's content, or the refusal's message."""
+    try:
+        r = read_register(path, **kwargs)
+    except RegisterError as exc:
+        return "geweigerd", exc.message
+    return ([repr(c) for c in r.complaints], r.last_row, sorted(r.duplicates.items()), r.columns,
+            r.extra_columns, r.date1904, r.sheet_name, r.only)
+
+
+@pytest.fixture
+def parts_used(monkeypatch):
+    """Split every sheet into parts of a few rows; the list counts the reads that used parts."""
+    monkeypatch.setattr(sheetparts, "MIN_SIZE", 0)
+    monkeypatch.setattr(sheetparts, "PART_SIZE", 300)
+    used: list[int] = []
+    real = sheetparts.read_parts
+
+    def counted(*args):
+        parts = list(real(*args))
+        used.append(len(parts))
+        yield from parts
+
+    monkeypatch.setattr(sheetparts, "read_parts", counted)
+    return used
+
+
+def whole_and_parts(path, monkeypatch, parts_used, **kwargs):
+    with monkeypatch.context() as m:
+        m.setattr(sheetparts, "MIN_SIZE", 1 << 40)
+        whole = outcome(path, **kwargs)
+    return whole, outcome(path, **kwargs)
+
+
+@pytest.fixture
+def register(workfolder):
+    """The demo's complaints: every state of the procedure, 30-odd rows."""
+    with update_register(workfolder, "test") as update:
+        for row in numbered(demo_rows(TODAY), TODAY):
+            update.append(row)
+    return workfolder
+
+
+def test_a_register_is_read_in_many_parts_and_gives_the_same(register, monkeypatch, parts_used):
+    whole, parts = whole_and_parts(register.register, monkeypatch, parts_used)
+    assert parts_used and parts_used[0] > 10, "the parts were used, not the whole read"
+    assert parts == whole and whole[0]
+    assert whole_and_parts(register.register, monkeypatch, parts_used, keys=RULE_KEYS)[1] == outcome(
+        register.register, keys=RULE_KEYS)
+
+
+def test_error_cells_with_and_without_value_empty_rows_and_column_a_empty(tmp_path, monkeypatch, parts_used):
+    wb = base(12)
+    ws = wb.active
+    ws.insert_cols(1)  # column A: a staff column, empty below row 1 (parts then start at column B)
+    ws["A1"] = "Eigen notitie"
+    for row in (5, 6, 7):
+        for cell in ws[row]:
+            cell.value = None
+    path = save(wb, tmp_path / "register.xlsx")
+
+    def errors(xml: str) -> str:
+        xml = cell_xml(xml, "C3", "<v>#N/A</v>", ' t="e"')  # Datum ontvangst of row 3 (A moved right)
+        return re.sub(r'<row r="6".*?</row>', '<row r="6"><c r="D6" t="e"/></row>', xml, flags=re.S)  # no value
+
+    edit_sheet(path, errors)
+    whole, parts = whole_and_parts(path, monkeypatch, parts_used)
+    assert parts_used, "read in parts"
+    assert parts == whole
+
+
+@pytest.mark.parametrize("change, why", [
+    (lambda xml: xml.replace("<sheetData>", "<sheetData><!-- <row r=\"9\"> -->", 1), "comment"),
+    (lambda xml: re.sub(r'<row r="\d+"', "<row", xml), "rows without r"),
+    (lambda xml: re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", xml, flags=re.S), "no rows"),
+])
+def test_odd_sheet_xml_is_read_whole(tmp_path, monkeypatch, parts_used, change, why):
+    path = edit_sheet(save(base(6), tmp_path / "register.xlsx"), change)
+    whole, parts = whole_and_parts(path, monkeypatch, parts_used)
+    assert parts == whole, why
+    assert not parts_used, f"{why}: read whole"
+
+
+def test_damaged_registers_end_the_same_way(tmp_path, monkeypatch, parts_used):
+    good = save(base(8), tmp_path / "goed.xlsx").read_bytes()
+    path = tmp_path / "register.xlsx"
+    for mode, data in damaged_variants(good, 120, seed=2411):
+        path.write_bytes(data)
+        whole, parts = whole_and_parts(path, monkeypatch, parts_used)
+        assert parts == whole, mode
+    assert parts_used, "some damaged registers were still read in parts"
+
+
+def test_each_complaint_is_handed_over_once_also_when_parts_fail_halfway(register, monkeypatch, parts_used):
+    real = sheetparts.read_parts
+
+    def fails_after_two(*args):
+        for number, part in enumerate(real(*args)):
+            if number == 2:
+                raise sheetparts.Unsplittable("test")
+            yield part
+
+    monkeypatch.setattr(sheetparts, "read_parts", fails_after_two)
+    handed: list[int] = []
+    run = Check(TODAY, register)
+    result = read_register(register.register, keys=RULE_KEYS,
+                           each_part=lambda found: (handed.extend(c.row for c in found), run.add(found)))
+    assert sorted(handed) == [c.row for c in result.complaints] and len(set(handed)) == len(handed)
+    whole = read_register(register.register)
+    assert run.findings(result.duplicates) == check(whole.complaints, TODAY, register, whole.duplicates)
+
+
+def test_controle_finds_the_same_in_parts(register, monkeypatch, parts_used):
+    args = ["--map", str(register.root), "controle", "--json", "--peildatum", "2026-11-02"]
+    with monkeypatch.context() as m:
+        m.setattr(sheetparts, "MIN_SIZE", 1 << 40)
+        whole = CliRunner().invoke(main, args)
+    parts = CliRunner().invoke(main, args)
+    assert parts_used
+    assert parts.exit_code == whole.exit_code == 1
+    assert json.loads(parts.stdout) == json.loads(whole.stdout)
+
+
+def test_a_register_saved_by_libreoffice_with_shared_strings(register, monkeypatch, parts_used, lo_convert):
+    saved = lo_convert(register.register, "xlsx:Calc MS Excel 2007 XML", register.root / "lo")
+    whole, parts = whole_and_parts(saved, monkeypatch, parts_used)
+    assert parts_used and parts == whole and whole[0]
+
+
+def test_the_sheet_is_cut_only_before_a_row():
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><rowBreaks/>'
+           b'<row r="2" spans="1:2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>')
+    assert sheetparts._last_row_start(xml, b"<row") == xml.index(b'<row r="2"')
+    assert sheetparts._next_row_start(xml, b"<row", xml.index(b"<rowBreaks")) == xml.index(b'<row r="2"')
+    with pytest.raises(sheetparts.Unsplittable):
+        sheetparts._last_row_start(b"<sheetData><row><c/></row>", b"<row")
