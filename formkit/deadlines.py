@@ -117,20 +117,20 @@ GROUPS: tuple[Group, ...] = (
 
 def group_index(finding: Finding) -> int:
     """Position of the first group that claims the finding (each finding is in exactly one)."""
-    key = (finding.kind, finding.serious)
-    if key not in _GROUP_OF:
-        _GROUP_OF[key] = next(i for i, g in enumerate(GROUPS) if g.matches(finding))
-    return _GROUP_OF[key]
+    return _GROUP_OF[finding.kind, finding.serious]
 
 
-_GROUP_OF: dict[tuple[str, bool], int] = {}
+_GROUP_OF: dict[tuple[str, bool], int] = {
+    (kind, serious): next(i for i, g in enumerate(GROUPS) if kind in g.kinds and (serious or not g.serious_only))
+    for kind in KINDS for serious in (False, True)
+}
 
 
 def sort_findings(findings: Sequence[Finding]) -> list[Finding]:
     """Grouped in GROUPS order; within a group the most overdue (or least time left) first."""
     return sorted(
         findings,
-        key=lambda f: (group_index(f), f.days is None, -(f.days or 0), f.row, _RANK[f.kind]),
+        key=lambda f: (_GROUP_OF[f.kind, f.serious], f.days is None, -(f.days or 0), f.row, _RANK[f.kind]),
     )
 
 
