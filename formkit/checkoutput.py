@@ -1,7 +1,7 @@
 """What `formkit controle` prints: terminal lines and the --json object (no openpyxl here).
 
 Plain text only (the CLI adds colour); everything a user reads is Dutch. Every output shows the
-same findings in the same order: `deadlines.sort_findings`.
+same findings in the same order: `findings.sort_findings`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from formkit.dates import dutch_short
-from formkit.deadlines import Finding, grouped
+from formkit.findings import Finding, grouped
 from formkit.gcpause import gc_paused
 
 

@@ -16,7 +16,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.dates import dutch_short
-from formkit.deadlines import GROUPS, Finding, Group, grouped
+from formkit.findings import GROUPS, Finding, Group, grouped
 from formkit.atomic import atomic_save
 from formkit.checkoutput import _who
 from formkit.checkoutput import days_text, findings_to_json, format_findings, summary_line  # noqa: F401 (API)

@@ -25,7 +25,7 @@ from formkit.dates import dutch_short
 from formkit.errors import InputError
 
 if TYPE_CHECKING:
-    from formkit.deadlines import Finding
+    from formkit.findings import Finding
     from formkit.retention import Destruction, Plan
 
 # Group title -> colour of its heading on a terminal (click drops colour when piped).
@@ -99,7 +99,8 @@ def controle_command(
 
 def _mark(settings: Settings, peildatum: dt.date) -> tuple[list[Finding], int]:
     """Check and write Signalering in one locked write, so the text matches the register read."""
-    from formkit.deadlines import check, signal_text
+    from formkit.deadlines import check
+    from formkit.findings import signal_text
     from formkit.storage import update_register
 
     with update_register(settings, "controle --markeer") as update:

@@ -16,7 +16,8 @@ from formkit.checkreport import (
 )
 from formkit.checkoutput import findings_json
 from formkit.config import DEFAULT_TOML, load_settings
-from formkit.deadlines import GROUPS, check
+from formkit.deadlines import check
+from formkit.findings import GROUPS
 from formkit.errors import DocumentError
 from formkit.model import Complaint
 from tests.findingschema import assert_finding

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from formkit.checkreport import findings_to_json
 from formkit.cli import main
 from formkit.columns import BY_KEY
-from formkit.deadlines import GROUPS, check, signal_text
+from formkit.deadlines import check
+from formkit.findings import GROUPS, signal_text
 from formkit.demo_data import demo_rows, numbered
 from formkit.register import read_register
 from formkit.storage import list_backups, update_register

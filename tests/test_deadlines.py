@@ -12,21 +12,17 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from formkit.config import DEFAULT_TOML, Handler, Settings, Terms, load_settings
+from formkit.columns import DATE_KEYS
 from formkit.deadlines import (
-    GROUPS,
-    KINDS,
     RULE_KEYS,
-    Finding,
     check,
     destroy_from,
     handling_deadline,
     handling_was_late,
     reaction_deadline,
     reaction_was_late,
-    signal_text,
-    sort_findings,
 )
-from formkit.columns import DATE_KEYS
+from formkit.findings import GROUPS, KINDS, Finding, signal_text, sort_findings
 from formkit.model import VALUE_KEYS, Complaint, Problem
 
 SETTINGS = Settings(root=Path("."), handlers=(Handler("Yvonne Lips"), Handler("Arianda Schepens")))

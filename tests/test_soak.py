@@ -216,7 +216,8 @@ def check_intake(before: State, after: State, target: str) -> None:
 
 def expected_marks(settings: Settings, peildatum: dt.date) -> dict[str, str | None]:
     """What `controle --markeer` writes in Signalering, computed here from the register as it is."""
-    from formkit.deadlines import check, signal_text
+    from formkit.deadlines import check
+    from formkit.findings import signal_text
 
     register = read_register(settings.register)
     findings = check(register.complaints, peildatum, settings, register.duplicates)
