@@ -73,11 +73,11 @@ def read_parts(package: zipfile.ZipFile, member: str, date1904: bool) -> Iterato
         with package.open(member) as stream:
             data = stream.read(size // 2)
             # half one ends at the last row that starts in it; it needs <sheetData> and a row
-            while (cut := _first_half(data)) is None:
+            while (half := _first_half(data)) is None:
                 if not (more := stream.read(PART_SIZE)):
                     raise Unsplittable("no <sheetData> with rows to cut")
                 data += more
-            found, cut = cut
+            found, cut = half
             prefix = found[1]
             tags = (b"<" + prefix + b"row", b"</" + prefix + b"sheetData>", b"</" + prefix + b"worksheet>")
             head, rest = data[:found.end()], data[found.end():cut]
