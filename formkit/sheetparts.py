@@ -17,6 +17,7 @@ it whole, the usual way.
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import queue
 import re
@@ -58,6 +59,9 @@ class GridPart:
 
 
 def worth_splitting(package: zipfile.ZipFile, member: str) -> bool:
+    """A large sheet, and a second core to parse on (on one core the parts only add work)."""
+    if (os.cpu_count() or 1) < 2:
+        return False
     try:
         return package.getinfo(member).file_size >= MIN_SIZE
     except KeyError:

@@ -21,7 +21,7 @@ from formkit.demo_data import demo_rows, numbered
 from formkit.errors import RegisterError
 from formkit.register import read_register
 from formkit.storage import update_register
-from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, ref, save
+from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, save
 
 TODAY = dt.date(2026, 11, 2)
 
@@ -153,6 +153,11 @@ def test_a_register_saved_by_libreoffice_with_shared_strings(register, monkeypat
     saved = lo_convert(register.register, "xlsx:Calc MS Excel 2007 XML", register.root / "lo")
     whole, parts = whole_and_parts(saved, monkeypatch, parts_used)
     assert parts_used and parts == whole and whole[0]
+
+
+def test_one_core_reads_whole(register, monkeypatch, parts_used):
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert outcome(register.register)[0] and not parts_used
 
 
 def test_the_sheet_is_cut_only_before_a_row():
