@@ -37,6 +37,22 @@ def read_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
+def demo(workfolder):
+    """The demo's invented complaints (every state of the procedure) as of 2 Nov 2026, in a fresh
+    working folder."""
+    import datetime as dt
+
+    from formkit.demo_data import demo_rows, numbered
+    from formkit.storage import update_register
+
+    today = dt.date(2026, 11, 2)
+    with update_register(workfolder, "test") as update:
+        for row in numbered(demo_rows(today), today):
+            update.append(row)
+    return workfolder
+
+
+@pytest.fixture
 def workfolder(tmp_path: Path):
     """A fresh working folder made by `formkit init`; returns its Settings."""
     return init_workfolder(tmp_path / "klachten").settings

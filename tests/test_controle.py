@@ -16,7 +16,6 @@ from formkit.cli import main
 from formkit.columns import BY_KEY
 from formkit.deadlines import check
 from formkit.findings import GROUPS, signal_text
-from formkit.demo_data import demo_rows, numbered
 from formkit.register import read_register
 from formkit.storage import list_backups, update_register
 from tests.findingschema import assert_finding
@@ -29,15 +28,6 @@ SIGNAL = BY_KEY["signal"].header
 @pytest.fixture
 def runner():
     return CliRunner()
-
-
-@pytest.fixture
-def demo(workfolder):
-    """The demo's invented complaints (every state of the procedure) in a fresh working folder."""
-    with update_register(workfolder, "test") as update:
-        for row in numbered(demo_rows(TODAY), TODAY):
-            update.append(row)
-    return workfolder
 
 
 def run(runner, settings, *args, **kwargs):

@@ -17,10 +17,8 @@ from click.testing import CliRunner
 from formkit import sheetparts
 from formkit.cli import main
 from formkit.deadlines import RULE_KEYS, Check, check
-from formkit.demo_data import demo_rows, numbered
 from formkit.errors import RegisterError
 from formkit.register import read_register
-from formkit.storage import update_register
 from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, save
 
 TODAY = dt.date(2026, 11, 2)
@@ -60,21 +58,12 @@ def whole_and_parts(path, monkeypatch, parts_used, **kwargs):
     return whole, outcome(path, **kwargs)
 
 
-@pytest.fixture
-def register(workfolder):
-    """The demo's complaints: every state of the procedure, 30-odd rows."""
-    with update_register(workfolder, "test") as update:
-        for row in numbered(demo_rows(TODAY), TODAY):
-            update.append(row)
-    return workfolder
-
-
-def test_a_register_is_read_in_many_parts_and_gives_the_same(register, monkeypatch, parts_used):
-    whole, parts = whole_and_parts(register.register, monkeypatch, parts_used)
+def test_a_register_is_read_in_many_parts_and_gives_the_same(demo, monkeypatch, parts_used):
+    whole, parts = whole_and_parts(demo.register, monkeypatch, parts_used)
     assert parts_used and parts_used[0] > 10, "the parts were used, not the whole read"
     assert parts == whole and whole[0]
-    assert whole_and_parts(register.register, monkeypatch, parts_used, keys=RULE_KEYS)[1] == outcome(
-        register.register, keys=RULE_KEYS)
+    assert whole_and_parts(demo.register, monkeypatch, parts_used, keys=RULE_KEYS)[1] == outcome(
+        demo.register, keys=RULE_KEYS)
 
 
 def test_error_cells_with_and_without_value_empty_rows_and_column_a_empty(tmp_path, monkeypatch, parts_used):
@@ -119,7 +108,7 @@ def test_damaged_registers_end_the_same_way(tmp_path, monkeypatch, parts_used):
     assert parts_used, "some damaged registers were still read in parts"
 
 
-def test_each_complaint_is_handed_over_once_also_when_parts_fail_halfway(register, monkeypatch, parts_used):
+def test_each_complaint_is_handed_over_once_also_when_parts_fail_halfway(demo, monkeypatch, parts_used):
     real = sheetparts.read_parts
 
     def fails_after_two(*args):
@@ -130,16 +119,16 @@ def test_each_complaint_is_handed_over_once_also_when_parts_fail_halfway(registe
 
     monkeypatch.setattr(sheetparts, "read_parts", fails_after_two)
     handed: list[int] = []
-    run = Check(TODAY, register)
-    result = read_register(register.register, keys=RULE_KEYS,
+    run = Check(TODAY, demo)
+    result = read_register(demo.register, keys=RULE_KEYS,
                            each_part=lambda found: (handed.extend(c.row for c in found), run.add(found)))
     assert sorted(handed) == [c.row for c in result.complaints] and len(set(handed)) == len(handed)
-    whole = read_register(register.register)
-    assert run.findings(result.duplicates) == check(whole.complaints, TODAY, register, whole.duplicates)
+    whole = read_register(demo.register)
+    assert run.findings(result.duplicates) == check(whole.complaints, TODAY, demo, whole.duplicates)
 
 
-def test_controle_finds_the_same_in_parts(register, monkeypatch, parts_used):
-    args = ["--map", str(register.root), "controle", "--json", "--peildatum", "2026-11-02"]
+def test_controle_finds_the_same_in_parts(demo, monkeypatch, parts_used):
+    args = ["--map", str(demo.root), "controle", "--json", "--peildatum", "2026-11-02"]
     with monkeypatch.context() as m:
         m.setattr(sheetparts, "MIN_SIZE", 1 << 40)
         whole = CliRunner().invoke(main, args)
@@ -149,15 +138,15 @@ def test_controle_finds_the_same_in_parts(register, monkeypatch, parts_used):
     assert json.loads(parts.stdout) == json.loads(whole.stdout)
 
 
-def test_a_register_saved_by_libreoffice_with_shared_strings(register, monkeypatch, parts_used, lo_convert):
-    saved = lo_convert(register.register, "xlsx:Calc MS Excel 2007 XML", register.root / "lo")
+def test_a_register_saved_by_libreoffice_with_shared_strings(demo, monkeypatch, parts_used, lo_convert):
+    saved = lo_convert(demo.register, "xlsx:Calc MS Excel 2007 XML", demo.root / "lo")
     whole, parts = whole_and_parts(saved, monkeypatch, parts_used)
     assert parts_used and parts == whole and whole[0]
 
 
-def test_one_core_reads_whole(register, monkeypatch, parts_used):
+def test_one_core_reads_whole(demo, monkeypatch, parts_used):
     monkeypatch.setattr("os.cpu_count", lambda: 1)
-    assert outcome(register.register)[0] and not parts_used
+    assert outcome(demo.register)[0] and not parts_used
 
 
 def test_the_sheet_is_cut_only_before_a_row():
