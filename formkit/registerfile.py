@@ -109,13 +109,22 @@ def sheet_part(package: zipfile.ZipFile, sheet_name: str) -> str | None:
             break
     if rid is None:
         return None
-    for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
-        attrs = dict(_ATTR.findall(tag))
-        if attrs.get(b"Id") == rid:
-            target = attrs.get(b"Target", b"").decode()
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    for relationship in workbook_relationships(rels):
+        if relationship.get("Id") == rid.decode("utf-8", "replace"):
+            path = relationship["path"]
             return path if path in package.namelist() else None
     return None
+
+
+def workbook_relationships(rels: bytes) -> list[dict[str, str]]:
+    """The relationships of xl/_rels/workbook.xml.rels, each with its target as a package path."""
+    found = []
+    for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
+        attrs = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+        target = attrs.get("Target", "")
+        attrs["path"] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        found.append(attrs)
+    return found
 
 
 def error_cells(package: zipfile.ZipFile, sheet_name: str) -> dict[int, dict[int, str]]:

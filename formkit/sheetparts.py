@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import posixpath
 import queue
 import re
 import threading
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 
 import python_calamine
 
-from formkit.registerfile import error_cells_in
+from formkit.registerfile import error_cells_in, workbook_relationships
 
 PART_SIZE = 1 << 20  # bytes of sheet XML per part: the caller starts on part one early
 MIN_SIZE = 8 << 20  # a smaller sheet (under about 6,000 rows) is read whole
@@ -37,8 +36,6 @@ _DONE = object()
 
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
-_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
-_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, KeyError)
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -160,15 +157,11 @@ def _parse_half(head: bytes, rows: bytes, tail: bytes | None, tags: tuple[bytes,
 def _shared_parts(package: zipfile.ZipFile) -> dict[str, bytes]:
     """The original's styles (number formats make dates) and shared strings, by kind."""
     try:
-        rels = package.read("xl/_rels/workbook.xml.rels")
         found = {}
-        for tag in _RELATIONSHIP.findall(rels):
-            attrs = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(tag)}
-            kind = attrs.get("Type", "").rsplit("/", 1)[-1]
-            if kind in ("styles", "sharedStrings") and not attrs.get("TargetMode"):
-                target = attrs.get("Target", "")
-                name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                found[kind] = package.read(name)
+        for relationship in workbook_relationships(package.read("xl/_rels/workbook.xml.rels")):
+            kind = relationship.get("Type", "").rsplit("/", 1)[-1]
+            if kind in ("styles", "sharedStrings") and not relationship.get("TargetMode"):
+                found[kind] = package.read(relationship["path"])
         return found
     except _READ_ERRORS as exc:
         raise Unsplittable(f"a workbook part is unreadable: {exc}") from None
