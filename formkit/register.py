@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +25,7 @@ from formkit.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, norma
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.gcpause import gc_paused
 from formkit.model import Complaint
-from formkit.registerfile import check_kind, error_cells, sheet_part
+from formkit.registerfile import ZIP_ERRORS, check_kind, error_cells, sheet_part
 from formkit.registerrows import Errors
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
@@ -214,7 +213,7 @@ def _header_merges(sheet: python_calamine.CalamineSheet) -> list[str]:
 def _is_date1904(path: Path, package: zipfile.ZipFile) -> bool:
     try:
         xml = package.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError):
+    except ZIP_ERRORS:
         raise RegisterError(f"{path.name} is beschadigd: het onderdeel xl/workbook.xml is niet te lezen.") from None
     m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](1|true)[\"']", xml)
     return m is not None

@@ -20,6 +20,9 @@ from formkit.errors import RegisterError
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: .xls, or an encrypted .xlsx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SAVE_AS = "Open het in Excel en kies Opslaan als > Excel-werkmap (.xlsx)."
+# What reading a damaged .xlsx package can raise: zipfile's and zlib's errors, the file underneath,
+# RuntimeError (among them a compression method zipfile does not know), a missing part (KeyError).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, KeyError)
 RESTORE = "Zet een reservekopie terug uit de map backups naast het register."
 _ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)\bt\s*=\s*[\"']e[\"']([^>]*?)(/?)>")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
@@ -44,7 +47,7 @@ def check_kind(path: Path, data: bytes) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except ZIP_ERRORS:
         if data.startswith(b"PK"):
             raise RegisterError(f"{name} is beschadigd: het is geen volledig zip-bestand (misschien niet helemaal "
                                 f"gekopieerd of opgeslagen). {RESTORE}") from None
@@ -69,7 +72,7 @@ def read_members(data: bytes, name: str) -> tuple[zipfile.ZipFile, dict[str, byt
         for info in package.infolist():
             part = info.filename
             members[part] = package.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise RegisterError(
             f"{name} is beschadigd: onderdeel {part} is niet te lezen ({exc}). formkit schrijft niet in een "
             "beschadigd register. Open het in Excel (dat herstelt het vaak) en sla het op, of zet een "
@@ -155,5 +158,5 @@ def _safe_read(package: zipfile.ZipFile, part: str) -> bytes:
     """A part's bytes; a damaged part reads as empty (reading is lenient, writing checks every part)."""
     try:
         return package.read(part)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError, KeyError):
+    except ZIP_ERRORS:
         return b""

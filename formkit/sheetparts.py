@@ -22,13 +22,12 @@ import queue
 import re
 import threading
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import python_calamine
 
-from formkit.registerfile import error_cells_in, workbook_relationships
+from formkit.registerfile import ZIP_ERRORS, error_cells_in, workbook_relationships
 
 PART_SIZE = 1 << 20  # bytes of sheet XML per part: the caller starts on part one early
 MIN_SIZE = 8 << 20  # a smaller sheet (under about 6,000 rows) is read whole
@@ -36,7 +35,6 @@ _DONE = object()
 
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, KeyError)
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -84,7 +82,7 @@ def read_parts(package: zipfile.ZipFile, member: str, date1904: bool) -> Iterato
             head, rest = data[:found.end()], data[found.end():cut]
             halves.append(_start(head, rest, None, tags, shared, date1904, first=True))
             rest = data[cut:] + stream.read()
-    except _READ_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise Unsplittable(f"the sheet cannot be inflated: {exc}") from None
     end = rest.rfind(tags[1])
     if end < 0:
@@ -163,7 +161,7 @@ def _shared_parts(package: zipfile.ZipFile) -> dict[str, bytes]:
             if kind in ("styles", "sharedStrings") and not relationship.get("TargetMode"):
                 found[kind] = package.read(relationship["path"])
         return found
-    except _READ_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise Unsplittable(f"a workbook part is unreadable: {exc}") from None
 
 

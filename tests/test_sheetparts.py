@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -106,6 +107,26 @@ def test_damaged_registers_end_the_same_way(tmp_path, monkeypatch, parts_used):
         whole, parts = whole_and_parts(path, monkeypatch, parts_used)
         assert parts == whole, mode
     assert parts_used, "some damaged registers were still read in parts"
+
+
+def test_a_sheet_packed_with_an_unknown_compression_ends_the_same_way(tmp_path, monkeypatch, parts_used):
+    path = save(base(8), tmp_path / "register.xlsx")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # local header and central directory entry
+        at = data.find(header)
+        while at >= 0:
+            name_at = at + (30 if header == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                method_at = at + (8 if header == b"PK\x03\x04" else 10)
+                data[method_at:method_at + 2] = (99).to_bytes(2, "little")  # zipfile: NotImplementedError
+            at = data.find(header, at + 4)
+    path.write_bytes(bytes(data))
+    whole, parts = whole_and_parts(path, monkeypatch, parts_used)
+    assert parts == whole and whole[0] == "geweigerd"
+    package = zipfile.ZipFile(path)  # the parts themselves give way to the whole read's message
+    with pytest.raises(sheetparts.Unsplittable):
+        list(sheetparts.read_parts(package, name.decode(), False))
 
 
 def test_each_complaint_is_handed_over_once_also_when_parts_fail_halfway(demo, monkeypatch, parts_used):
