@@ -79,15 +79,17 @@ def read_parts(package: zipfile.ZipFile, member: str, date1904: bool) -> Iterato
             found, cut = half
             prefix = found[1]
             tags = (b"<" + prefix + b"row", b"</" + prefix + b"sheetData>", b"</" + prefix + b"worksheet>")
-            head, rest = data[:found.end()], data[found.end():cut]
-            halves.append(_start(head, rest, None, tags, shared, date1904, first=True))
+            head = data[:found.end()]
+            halves.append(_start(head, data[found.end():cut], None, tags, shared, date1904, first=True))
             rest = data[cut:] + stream.read()
+            del data
     except ZIP_ERRORS as exc:
         raise Unsplittable(f"the sheet cannot be inflated: {exc}") from None
     end = rest.rfind(tags[1])
     if end < 0:
         raise Unsplittable("no </sheetData>")
     halves.append(_start(head, rest[:end], rest[end:], tags, shared, date1904, first=False))
+    del rest  # the threads hold what they need, and let go of it part by part
     for results, thread in halves:
         while (item := results.get()) is not _DONE:
             if isinstance(item, Unsplittable):
@@ -112,29 +114,36 @@ def _first_half(data: bytes) -> tuple[re.Match, int] | None:
 def _start(head: bytes, rows: bytes, tail: bytes | None, tags: tuple[bytes, bytes, bytes],
            shared: dict[str, bytes], date1904: bool, first: bool) -> tuple[queue.SimpleQueue, threading.Thread]:
     results: queue.SimpleQueue = queue.SimpleQueue()
-    thread = threading.Thread(target=_parse_half, args=(head, rows, tail, tags, shared, date1904, first, results),
+    rows_box = [rows]  # in a box, so the thread can drop the rows once cut (a Thread keeps its args)
+    thread = threading.Thread(target=_parse_half, args=(head, rows_box, tail, tags, shared, date1904, first, results),
                               daemon=True)
     thread.start()
     return results, thread
 
 
-def _parse_half(head: bytes, rows: bytes, tail: bytes | None, tags: tuple[bytes, bytes, bytes],
+def _parse_half(head: bytes, rows_box: list[bytes], tail: bytes | None, tags: tuple[bytes, bytes, bytes],
                 shared: dict[str, bytes], date1904: bool, first: bool, results: queue.SimpleQueue) -> None:
     """In a thread: cut a run of rows into parts, parse them in order, put each on `results`."""
     try:
+        rows = rows_box.pop()
         _refuse_declarations(rows)
         row_tag, end_tag, worksheet_end = tags
-        closing = end_tag + worksheet_end
         cuts = [0]
         while (at := _next_row_start(rows, row_tag, cuts[-1] + PART_SIZE)) > 0:
             cuts.append(at)
         cuts.append(len(rows))
-        pieces = [rows[a:b] for a, b in zip(cuts, cuts[1:])]
-        sheets = [head + piece + closing for piece in pieces]
-        if tail is not None:  # the last part keeps the real tail (merged cells)
-            sheets[-1] = head + pieces[-1] + tail
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(_workbook(shared, sheets, date1904)))
-        for number, piece in enumerate(pieces):
+        sheets, errors = [], []
+        for a, b in zip(cuts, cuts[1:]):
+            piece = rows[a:b]
+            errors.append(error_cells_in(piece))
+            # the last part of the sheet keeps the real tail (merged cells)
+            sheets.append(head + piece + (tail if tail is not None and b == len(rows) else end_tag + worksheet_end))
+        del rows, piece
+        workbook = _workbook(shared, sheets, date1904)
+        del sheets
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook))
+        del workbook  # calamine keeps its own copy
+        for number, found in enumerate(errors):
             sheet = book.get_sheet_by_name(f"p{number}")
             if first and number == 0:  # exactly as a whole read: from A1
                 start, grid = (0, 0), sheet.to_python(skip_empty_area=False)
@@ -144,7 +153,7 @@ def _parse_half(head: bytes, rows: bytes, tail: bytes | None, tags: tuple[bytes,
                 start, grid = sheet.start, sheet.to_python(skip_empty_area=True)
             if start[1]:
                 grid = [[""] * start[1] + r for r in grid]
-            results.put(GridPart(start[0] + 1, grid, error_cells_in(piece)))
+            results.put(GridPart(start[0] + 1, grid, found))
     except Unsplittable as exc:
         results.put(exc)
     except Exception as exc:  # calamine raises its own error types
