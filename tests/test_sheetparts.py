@@ -20,6 +20,7 @@ from formkit.cli import main
 from formkit.deadlines import RULE_KEYS, Check, check
 from formkit.errors import RegisterError
 from formkit.register import read_register
+from formkit.storage import update_register
 from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, save
 
 TODAY = dt.date(2026, 11, 2)
@@ -168,6 +169,28 @@ def test_a_register_saved_by_libreoffice_with_shared_strings(demo, monkeypatch, 
 def test_one_core_reads_whole(demo, monkeypatch, parts_used):
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert outcome(demo.register)[0] and not parts_used
+
+
+def test_a_large_register_read_with_the_real_part_sizes(workfolder, monkeypatch):
+    """About 7,500 rows (a 9 MB sheet): two halves of 1 MB parts, as on the users' laptops."""
+    with update_register(workfolder, "test") as update:
+        for i in range(7500):
+            received = dt.date(2026, 11, 1) - dt.timedelta(days=i % 700)
+            update.append({"number": f"K-{received.year}-{i:04d}", "received": received, "name": f"Naam {i}",
+                           "description": "Omschrijving van de klacht, met een regel\nen nog een. " * 3,
+                           "handler": "Yvonne Lips", "serious": "ja" if i % 50 == 0 else "nee",
+                           "handled_date": received + dt.timedelta(days=20) if i % 4 else None})
+    size = zipfile.ZipFile(workfolder.register).getinfo("xl/worksheets/sheet1.xml").file_size
+    assert size >= sheetparts.MIN_SIZE
+    used: list[int] = []
+    real = sheetparts.read_parts
+    monkeypatch.setattr(sheetparts, "read_parts", lambda *args: (used.append(1), real(*args))[1])
+    parts = outcome(workfolder.register)
+    assert used, "read in parts"
+    with monkeypatch.context() as m:
+        m.setattr(sheetparts, "MIN_SIZE", 1 << 40)
+        assert outcome(workfolder.register) == parts
+    assert len(parts[0]) == 7500 and parts[1] == 7501
 
 
 def test_the_sheet_is_cut_only_before_a_row():
