@@ -19,9 +19,9 @@ import datetime as dt
 
 from bench_register import build  # noqa: E402  (same folder)
 from results import record
-from formkit.convert import find_soffice
-from formkit.storage import update_register
-from formkit.workfolder import init_workfolder
+from formkit.documents.convert import find_soffice
+from formkit.register.storage import update_register
+from formkit.workfolder.create import init_workfolder
 
 PEILDATUM = dt.date(2026, 11, 24)
 

@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from formkit.convert import find_soffice
-from formkit.letters import plan, produce
-from formkit.register import read_register
+from formkit.documents.convert import find_soffice
+from formkit.documents.letters import plan, produce
+from formkit.register.reading import read_register
 
 from bench_register import build  # noqa: E402  (same folder)
 from results import record

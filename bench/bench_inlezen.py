@@ -14,8 +14,8 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from formkit.intake import import_forms
-from formkit.pdfforms import make_form
-from formkit.storage import LOG_NAME
+from formkit.pdf.forms import make_form
+from formkit.register.storage import LOG_NAME
 
 from bench_register import build  # noqa: E402  (same folder)
 from results import record

@@ -19,8 +19,8 @@ import openpyxl
 
 from results import record
 
-from formkit.storage import update_register
-from formkit.workfolder import init_workfolder
+from formkit.register.storage import update_register
+from formkit.workfolder.create import init_workfolder
 
 
 def build(folder: Path, rows: int):

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit.columns import BY_KEY
-from formkit.config import Settings
+from formkit.register.columns import BY_KEY
+from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.errors import DuplicateNumberError, PdfFormError
-from formkit.model import Complaint
-from formkit.pdfimport import ImportedForm
-from formkit.pdfworker import FormReader
-from formkit.storage import RegisterUpdate, append_csv, update_register
+from formkit.register.model import Complaint
+from formkit.pdf.reading import ImportedForm
+from formkit.pdf.worker import FormReader
+from formkit.register.storage import RegisterUpdate, append_csv, update_register
 
 LEDGER_NAME = "ingelezen.csv"
 LEDGER_HEADER = ["tijd", "sha256", "formulier", "klachtnummer"]

@@ -25,14 +25,14 @@ from xml.sax.saxutils import escape
 
 import python_calamine
 
-from formkit.columns import BY_KEY, COLUMNS, normalise_header
-from formkit.config import Settings
+from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
+from formkit.settings import Settings
 from formkit.dates import dutch_short
-from formkit.deadlines import destroy_from
+from formkit.check.deadlines import destroy_from
 from formkit.errors import FormkitError, InputError
-from formkit.model import VALUE_KEYS, Complaint
-from formkit.register import NUMBER_RE, Register, normalise_number
-from formkit.storage import (
+from formkit.register.model import VALUE_KEYS, Complaint
+from formkit.register.reading import NUMBER_RE, Register, normalise_number
+from formkit.register.storage import (
     append_csv,
     backup_time,
     current_user,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from formkit.config import load_settings
-from formkit.workfolder import init_workfolder
+from formkit.settings import load_settings
+from formkit.workfolder.create import init_workfolder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,7 +29,7 @@ def read_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     """Run a test twice: registers read whole, and every register read in parts of a few rows
     (sheetparts, which formkit uses for large sheets), so both ways must behave the same."""
     if request.param == "in-delen":
-        from formkit import sheetparts
+        from formkit.register import sheetparts
 
         monkeypatch.setattr(sheetparts, "MIN_SIZE", 0)
         monkeypatch.setattr(sheetparts, "PART_SIZE", 300)
@@ -42,8 +42,8 @@ def demo(workfolder):
     working folder."""
     import datetime as dt
 
-    from formkit.demo_data import demo_rows, numbered
-    from formkit.storage import update_register
+    from formkit.workfolder.demo_data import demo_rows, numbered
+    from formkit.register.storage import update_register
 
     today = dt.date(2026, 11, 2)
     with update_register(workfolder, "test") as update:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from formkit.findings import KINDS
+from formkit.check.findings import KINDS
 
 FINDING_KEYS = {"klachtnummer", "soort", "termijn", "dagen", "ernstig", "behandelaar", "toelichting"}
 

@@ -308,8 +308,8 @@ def normalise(data: bytes) -> bytes:
 
 def build_sources(tmp: Path) -> dict[str, bytes]:
     """Real filled forms: pdftk (XFDF, like a desktop tool) and pypdf (like a browser) fills."""
-    from formkit.config import Organisation, Settings
-    from formkit.pdfforms import make_form
+    from formkit.settings import Organisation, Settings
+    from formkit.pdf.forms import make_form
     from tests.pdffill import pdftk_fill, pypdf_fill
 
     settings = Settings(root=tmp, organisation=Organisation(address="Kerkstraat 1", postcode="5291 AB",

@@ -18,7 +18,7 @@ import openpyxl
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.worksheet.formula import ArrayFormula
 
-from formkit.columns import COLUMNS, column_letter
+from formkit.register.columns import COLUMNS, column_letter
 
 HEADERS = [c.header for c in COLUMNS]
 KEYS = [c.key for c in COLUMNS]

@@ -29,15 +29,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from formkit.analysis import (
+from formkit.analysis.figures import (
     Period,
     analyse,
     choose_period,
     default_period,
     nearest_rank,
 )
-from formkit.analysisreport import report_context, standard_reports, write_report
-from formkit.analysistext import (
+from formkit.analysis.report import report_context, standard_reports, write_report
+from formkit.analysis.text import (
     data_notes,
     decimal,
     key_figures,
@@ -48,9 +48,9 @@ from formkit.analysistext import (
 )
 from formkit.cli import main
 from formkit.errors import InputError
-from formkit.register import read_register
-from formkit.storage import update_register
-from formkit.workfolder import init_workfolder
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
+from formkit.workfolder.create import init_workfolder
 
 TODAY = dt.date(2026, 6, 15)
 PERIOD = Period(dt.date(2024, 1, 1), dt.date(2024, 3, 31))
@@ -106,7 +106,7 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def settings(folder):
-    from formkit.config import load_settings
+    from formkit.settings import load_settings
 
     return load_settings(folder)
 
@@ -417,8 +417,8 @@ def test_template_matches_its_generator(tmp_path):
     spec.loader.exec_module(module)
     module.main(["make_report_template", str(tmp_path)])
     name = "managementrapport.docx"
-    fresh, stored = (tmp_path / name).read_bytes(), (repo / "templates" / name).read_bytes()
-    assert fresh == stored, "templates/managementrapport.docx is outdated: run tools/make_report_template.py"
+    fresh, stored = (tmp_path / name).read_bytes(), (repo / "formkit" / "workfolder" / "templates" / name).read_bytes()
+    assert fresh == stored, "formkit/workfolder/templates/managementrapport.docx is outdated: run tools/make_report_template.py"
 
 
 def test_tools_present():
@@ -427,7 +427,7 @@ def test_tools_present():
 
 
 def test_staff_text_stays_text(settings, tmp_path):
-    from formkit.model import Complaint
+    from formkit.register.model import Complaint
 
     complaints = [Complaint(row=2 + i, number=f"K-2024-10{i}", received=D(2024, 2, 1 + i), serious="nee",
                             cause="=HYPERLINK(\"http://x\")", course="Kosten $50 en $60 <b>&</b>",

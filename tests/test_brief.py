@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
-from formkit.register import read_register
-from formkit.storage import update_register
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
 
 TODAY = dt.date.today()
 
@@ -181,7 +181,7 @@ def test_register_open_in_excel_makes_nothing(folder):
 
 def test_existing_letter_with_missing_date_is_recorded_on_rerun(folder):
     """A run that could not record (Excel opened mid-run) is completed by running it again."""
-    from formkit.letters import plan, produce
+    from formkit.documents.letters import plan, produce
 
     settings = folder
     complaint = read_register(settings.register).get("K-2026-001")
@@ -210,8 +210,8 @@ def test_dry_run_reports_what_would_fail(folder):
 
 
 def test_unreadable_received_date_is_named_not_called_empty(folder):
-    from formkit.columns import COLUMNS
-    from formkit.xlsxpatch import WorkbookPatch
+    from formkit.register.columns import COLUMNS
+    from formkit.xlsx.patch import WorkbookPatch
 
     patch = WorkbookPatch(folder.register.read_bytes(), "Klachten")
     patch.set_cells(2, {[c.key for c in COLUMNS].index("received"): "14-13-2026"})

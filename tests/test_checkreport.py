@@ -8,18 +8,19 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from formkit.checkreport import (
+from formkit.check.report import (
     findings_to_json,
     format_findings,
     summary_line,
     write_check_report,
 )
-from formkit.checkoutput import findings_json
-from formkit.config import DEFAULT_TOML, load_settings
-from formkit.deadlines import check
-from formkit.findings import GROUPS
+from formkit.check.output import findings_json
+from formkit.settings import load_settings
+from formkit.workfolder.create import default_settings_text
+from formkit.check.deadlines import check
+from formkit.check.findings import GROUPS
 from formkit.errors import DocumentError
-from formkit.model import Complaint
+from formkit.register.model import Complaint
 from tests.findingschema import assert_finding
 
 PEIL = date(2026, 2, 1)
@@ -33,7 +34,7 @@ def mk(**kw) -> Complaint:
 
 @pytest.fixture
 def findings(tmp_path):
-    (tmp_path / "formkit.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    (tmp_path / "formkit.toml").write_text(default_settings_text(), encoding="utf-8")
     settings = load_settings(tmp_path)
     rows = [
         mk(row=2, number="K-2026-001", received=date(2025, 12, 1), reaction_date=date(2025, 12, 2)),

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
-from formkit.columns import COLUMNS
-from formkit.register import read_register
+from formkit.register.columns import COLUMNS
+from formkit.register.reading import read_register
 
 
 def all_commands():

@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from formkit.checkreport import findings_to_json
+from formkit.check.report import findings_to_json
 from formkit.cli import main
-from formkit.columns import BY_KEY
-from formkit.deadlines import check
-from formkit.findings import GROUPS, signal_text
-from formkit.register import read_register
-from formkit.storage import list_backups, update_register
+from formkit.register.columns import BY_KEY
+from formkit.check.deadlines import check
+from formkit.check.findings import GROUPS, signal_text
+from formkit.register.reading import read_register
+from formkit.register.storage import list_backups, update_register
 from tests.findingschema import assert_finding
 
 TODAY = date(2026, 11, 2)

@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from formkit.config import DEFAULT_TOML, Handler, Settings, Terms, load_settings
-from formkit.columns import DATE_KEYS
-from formkit.deadlines import (
+from formkit.settings import Handler, Settings, Terms, load_settings
+from formkit.workfolder.create import default_settings_text
+from formkit.register.columns import DATE_KEYS
+from formkit.check.deadlines import (
     RULE_KEYS,
     check,
     destroy_from,
@@ -22,8 +23,8 @@ from formkit.deadlines import (
     reaction_deadline,
     reaction_was_late,
 )
-from formkit.findings import GROUPS, KINDS, Finding, signal_text, sort_findings
-from formkit.model import VALUE_KEYS, Complaint, Problem
+from formkit.check.findings import GROUPS, KINDS, Finding, signal_text, sort_findings
+from formkit.register.model import VALUE_KEYS, Complaint, Problem
 
 SETTINGS = Settings(root=Path("."), handlers=(Handler("Yvonne Lips"), Handler("Arianda Schepens")))
 TERMS = Terms()
@@ -53,7 +54,7 @@ def only(c: Complaint, peil: date, kind: str, settings: Settings = SETTINGS) -> 
 # --- settings from formkit.toml ----------------------------------------------------------------
 
 def test_default_toml_terms_are_the_procedures(tmp_path):
-    (tmp_path / "formkit.toml").write_text(DEFAULT_TOML, encoding="utf-8")
+    (tmp_path / "formkit.toml").write_text(default_settings_text(), encoding="utf-8")
     s = load_settings(tmp_path)
     assert s.terms == Terms()
     c = mk(received=D(2026, 1, 1), handler="yvonne  lips")

@@ -20,9 +20,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from formkit.config import Handler, Organisation, Settings
-from formkit.convert import find_soffice, to_pdf
-from formkit.documents import (
+from formkit.settings import Handler, Organisation, Settings
+from formkit.documents.convert import find_soffice, to_pdf
+from formkit.documents.context import (
     TEMPLATES,
     Renderer,
     build_context,
@@ -32,8 +32,8 @@ from formkit.documents import (
     template_name,
 )
 from formkit.errors import ConversionError, DocumentError, InputError
-from formkit.model import Complaint
-from formkit.signature import placeholder_signature
+from formkit.register.model import Complaint
+from formkit.documents.signature import placeholder_signature
 
 REPO = Path(__file__).resolve().parents[1]
 LETTER_DATE = dt.date(2026, 11, 24)
@@ -79,7 +79,7 @@ def settings(tmp_path: Path) -> Settings:
         Handler("Yvonne Lips", "Eerste aanspreekpunt klachten", "handtekeningen/yvonne-lips.png", "y@stap.example"),
         Handler("Arianda Schepens", "Eerste aanspreekpunt klachten", "handtekeningen/arianda-schepens.png"),
     )
-    return Settings(root=root, organisation=organisation, handlers=handlers, templates_dir=REPO / "templates")
+    return Settings(root=root, organisation=organisation, handlers=handlers, templates_dir=REPO / "formkit" / "workfolder" / "templates")
 
 
 def complaint(**changes) -> Complaint:
@@ -150,13 +150,13 @@ def test_form_shows_choices_and_deadlines(settings, tmp_path):
 
 
 def test_form_covers_every_register_column():
-    from formkit.columns import COLUMNS
-    from formkit.documents import FIELDS
+    from formkit.register.columns import COLUMNS
+    from formkit.documents.context import FIELDS
 
     shown_as = {"wijze_indienen": "vakje.indienen", "type_klant": "vakje.klant", "ernstig_tekst": "vakje.ernstig",
                 "wijze_reactie": "vakje.reactie", "postcode": "klacht.postcode_woonplaats",
                 "woonplaats": "klacht.postcode_woonplaats"}
-    text = docx_text(REPO / "templates" / "registratieformulier.docx")
+    text = docx_text(REPO / "formkit" / "workfolder" / "templates" / "registratieformulier.docx")
     for column in COLUMNS:
         name = FIELDS[column.key]
         assert shown_as.get(name, f"klacht.{name}") in text, f"{column.header} is not on the form"
@@ -254,7 +254,7 @@ def test_bad_signature_file_is_a_clear_error(settings, tmp_path):
 
 def test_template_is_read_once_per_batch_and_written_atomically(settings, tmp_path):
     templates = tmp_path / "sjablonen"
-    shutil.copytree(REPO / "templates", templates)
+    shutil.copytree(REPO / "formkit" / "workfolder" / "templates", templates)
     s = dataclasses.replace(settings, templates_dir=templates)
     renderer = Renderer(s, template_name("ontvangst"))
     (templates / "brief-ontvangst.docx").unlink()  # the batch keeps working from memory
@@ -280,7 +280,7 @@ def test_repository_templates_match_the_generator(tmp_path):
     spec.loader.exec_module(module)
     module.main(["make_templates", str(tmp_path)])
     for name in TEMPLATES.values():
-        assert (tmp_path / name).read_bytes() == (REPO / "templates" / name).read_bytes(), f"{name} is outdated"
+        assert (tmp_path / name).read_bytes() == (REPO / "formkit" / "workfolder" / "templates" / name).read_bytes(), f"{name} is outdated"
 
 
 # --- broken templates ------------------------------------------------------------------------

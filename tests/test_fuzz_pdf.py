@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formkit import pdfworker
+from formkit.pdf import worker as pdfworker
 from formkit.cli import main
 from formkit.errors import PdfFormError
-from formkit.pdfimport import ImportedForm, read_form
-from formkit.pdfraw import TooMuchData
-from formkit.pdfworker import FormReader
-from formkit.storage import update_register
+from formkit.pdf.reading import ImportedForm, read_form
+from formkit.pdf.raw import TooMuchData
+from formkit.pdf.worker import FormReader
+from formkit.register.storage import update_register
 from tests import pdfmutants
 
 LONG = os.environ.get("FORMKIT_LONG", "") == "1"

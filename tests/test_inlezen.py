@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
-from formkit.columns import COLUMNS
-from formkit.pdfforms import make_form
-from formkit.register import read_register
-from formkit.storage import update_register
+from formkit.register.columns import COLUMNS
+from formkit.pdf.forms import make_form
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
 from tests.pdffill import pdftk_fill, pypdf_fill
 
 LONG = "\n".join(f"Regel {i}: één ë ü — de docent kwam te laat." for i in range(120))[:4000].rstrip()

@@ -15,12 +15,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.config import Organisation, Settings
+from formkit.settings import Organisation, Settings
 from formkit.errors import FormkitError, PdfFormError
-from formkit.model import Complaint
-from formkit.pdffields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION
-from formkit.pdfforms import make_form
-from formkit.pdfimport import MAX_PDF_BYTES, read_form
+from formkit.register.model import Complaint
+from formkit.pdf.fields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION
+from formkit.pdf.forms import make_form
+from formkit.pdf.reading import MAX_PDF_BYTES, read_form
 
 from tests.pdffill import pdftk_fill, pypdf_fill, require_tool
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from formkit.columns import COLUMNS, DATE_KEYS
+from formkit.register.columns import COLUMNS, DATE_KEYS
 from formkit.dates import DateParseError, add_months, add_years, parse_cli_date, to_date
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
-from formkit.register import read_register
+from formkit.register.reading import read_register
 
 
 pytestmark = pytest.mark.usefixtures("read_mode")  # each test reads whole and in parts
@@ -175,7 +175,7 @@ def test_mixed_cells_in_one_column_each_read_as_their_kind(tmp_path):
 
 
 def test_rows_shorter_than_the_header_read_as_empty_cells():
-    from formkit.register import _build
+    from formkit.register.reading import _build
 
     header = [c.header for c in COLUMNS]
     grid = [header, ["K-2026-001", dt.date(2026, 3, 1)], ["K-2026-002"] + [""] * (len(header) - 1), []]

@@ -24,12 +24,12 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.formula import ArrayFormula
 
 from formkit.cli import main
-from formkit.columns import column_letter
-from formkit.config import load_settings
+from formkit.register.columns import column_letter
+from formkit.settings import load_settings
 from formkit.dates import to_serial
 from formkit.errors import RegisterError
-from formkit.register import read_register
-from formkit.storage import update_register
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
 from tests.conftest import run_soffice
 from tests.registerfiles import (
     HEADERS,

@@ -15,12 +15,12 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from formkit import sheetparts
+from formkit.register import sheetparts
 from formkit.cli import main
-from formkit.deadlines import RULE_KEYS, Check, check
+from formkit.check.deadlines import RULE_KEYS, Check, check
 from formkit.errors import RegisterError
-from formkit.register import read_register
-from formkit.storage import update_register
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
 from tests.registerfiles import base, cell_xml, damaged_variants, edit_sheet, save
 
 TODAY = dt.date(2026, 11, 2)

@@ -25,12 +25,12 @@ import openpyxl
 import pytest
 from filelock import FileLock
 
-from formkit.config import Settings, load_settings
-from formkit.model import VALUE_KEYS
-from formkit.pdfforms import make_form
-from formkit.register import read_register
-from formkit.storage import update_register
-from formkit.workfolder import init_workfolder
+from formkit.settings import Settings, load_settings
+from formkit.register.model import VALUE_KEYS
+from formkit.pdf.forms import make_form
+from formkit.register.reading import read_register
+from formkit.register.storage import update_register
+from formkit.workfolder.create import init_workfolder
 from tests.pdffill import pypdf_fill
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,8 +216,8 @@ def check_intake(before: State, after: State, target: str) -> None:
 
 def expected_marks(settings: Settings, peildatum: dt.date) -> dict[str, str | None]:
     """What `controle --markeer` writes in Signalering, computed here from the register as it is."""
-    from formkit.deadlines import check
-    from formkit.findings import signal_text
+    from formkit.check.deadlines import check
+    from formkit.check.findings import signal_text
 
     register = read_register(settings.register)
     findings = check(register.complaints, peildatum, settings, register.duplicates)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from formkit.errors import RegisterLocked
-from formkit.register import read_register
-from formkit.storage import (
+from formkit.register.reading import read_register
+from formkit.register.storage import (
     LOG_NAME,
     backup_dir,
     list_backups,
@@ -114,7 +114,7 @@ def test_lock_file_appearing_mid_run_refuses(workfolder):
 
 
 def test_second_formkit_run_is_refused_not_hung(workfolder, monkeypatch):
-    import formkit.storage as storage
+    import formkit.register.storage as storage
 
     monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
     with update_register(workfolder, "eerste") as update:
@@ -140,8 +140,8 @@ def test_backups_older_than_30_days_are_pruned(workfolder):
 
 WRITER = """
 import datetime as dt, sys
-from formkit.config import load_settings
-from formkit.storage import update_register
+from formkit.settings import load_settings
+from formkit.register.storage import update_register
 settings = load_settings(sys.argv[1])
 for i in range(int(sys.argv[2]), 10**6):
     with update_register(settings, "soak") as update:
@@ -179,9 +179,9 @@ def test_concurrent_writers_lose_no_row(workfolder, tmp_path):
     script = tmp_path / "one.py"
     script.write_text(
         "import datetime as dt, sys, time\n"
-        "from formkit.config import load_settings\n"
+        "from formkit.settings import load_settings\n"
         "from formkit.errors import RegisterLocked\n"
-        "from formkit.storage import update_register\n"
+        "from formkit.register.storage import update_register\n"
         "s = load_settings(sys.argv[1])\n"
         "for n in range(5):\n"
         "    number = f'K-2026-{sys.argv[2]}{n}'\n"

@@ -16,12 +16,12 @@ from lxml import etree
 from openpyxl.comments import Comment
 
 from formkit.cli import main
-from formkit.config import load_settings
-from formkit.register import read_register
+from formkit.settings import load_settings
+from formkit.register.reading import read_register
 from formkit.retention import LOG_HEADER, LOG_NAME
-from formkit.storage import current_user, list_backups, update_register
-from formkit.workfolder import init_workfolder
-from formkit.xlsxpatch import WorkbookPatch
+from formkit.register.storage import current_user, list_backups, update_register
+from formkit.workfolder.create import init_workfolder
+from formkit.xlsx.patch import WorkbookPatch
 
 PEIL = ["--peildatum", "2026-11-02"]
 GONE = {  # personal data of the two complaints past retention; must vanish everywhere

@@ -16,9 +16,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from formkit.columns import COLUMNS, column_letter
-from formkit.register import read_register
-from formkit.xlsxpatch import WorkbookPatch, excel_text
+from formkit.register.columns import COLUMNS, column_letter
+from formkit.register.reading import read_register
+from formkit.xlsx.patch import WorkbookPatch, excel_text
 
 KEYS = [c.key for c in COLUMNS]
 SHEET = "xl/worksheets/sheet1.xml"

@@ -1,0 +1,348 @@
+"""Management information from the register (procedure steps 5-7): counts, on-time rates, patterns.
+
+Pure: complaints, terms and a period in, figures out; nothing here reads files or prints. What
+"on time" means comes from `formkit.check.deadlines`, so `analyse` and `controle` never disagree.
+
+Decisions where the procedure is silent:
+- Every figure is about the complaints *received* in the period (a cohort). The default period is
+  the last 12 full calendar months before `today`.
+- Destroyed (anonymised) rows count like any other: their dates, Type klant, Categorie, Oorzaak,
+  Ernstig, Tevredenheid and Verbeteractie survive `vernietig`. A value they lost (Opleiding,
+  Wijze van indienen) shows as "onbekend (vernietigd)", not as "niet ingevuld".
+- A row without a readable Datum ontvangst cannot be placed in a period: left out, with a note.
+- Outcomes are measured on `today`: an open complaint whose term has passed is late already; one
+  still within its term is "pending" and left out of that percentage's n (and counted in a note).
+- Handling on time is given twice: against the original term (a month; serious: `serious_days`)
+  and against the term with an extension that counts (`deadlines.handling_deadline`).
+- Lead time = days from ontvangst to afhandeling; median as usual (mean of the middle two), P90 by
+  nearest rank: the smallest lead time that 90% of the complaints do not exceed (a real value).
+- Feedback: share of handled complaints with Datum terugkoppeling. Satisfaction measured: share of
+  handled complaints whose measuring term has passed (or that were measured); measured means
+  Tevredenheid or Datum tevredenheidsmeting filled in, as in `deadlines`.
+- A figure skips a complaint whose date cells for it are unreadable or impossible (afhandeling
+  or reactie before ontvangst); a note counts them, `formkit controle` names them.
+- Texts are grouped ignoring case, spacing and a final full stop; the commonest spelling is shown
+  (`formkit.analysis.patterns`, which also finds what recurs: step 7).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from formkit.check import deadlines
+from formkit.register.columns import BY_HEADER, normalise_header
+from formkit.settings import Terms
+from formkit.dates import add_months
+from formkit.register.model import Complaint
+from formkit.analysis.patterns import CauseActions, Pattern, cause_actions, groups, patterns
+
+SCORES = (1, 2, 3, 4, 5)
+LEAD_BUCKETS = ((0, 7), (8, 14), (15, 21), (22, 31), (32, None))  # days, both ends included
+
+Outcome = Literal["on_time", "late", "pending", "unknown"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def months(self) -> list[dt.date]:
+        """The first day of every calendar month the period touches."""
+        first, result = self.start.replace(day=1), []
+        while first <= self.end:
+            result.append(first)
+            first = add_months(first, 1)
+        return result
+
+
+def default_period(today: dt.date) -> Period:
+    """The last 12 full calendar months before `today`."""
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return Period(add_months(end.replace(day=1), -11), end)
+
+
+def choose_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:
+    """--van/--tot: both given as typed; one alone spans 12 months from it; none: the default.
+
+    Raises ValueError when the start lies after the end (the CLI words it).
+    """
+    if start is None and end is None:
+        return default_period(today)
+    if start is None:
+        assert end is not None
+        start = add_months(end, -12) + dt.timedelta(days=1)
+    elif end is None:
+        later = add_months(start, 12)  # 29 feb + 12 months = 28 feb: that day still belongs to it
+        end = later if later.day != start.day else later - dt.timedelta(days=1)
+    if start > end:
+        raise ValueError("start after end")
+    return Period(start, end)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """`count` of `n`: a percentage that always carries its n; None when n is 0."""
+
+    count: int
+    n: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.count / self.n if self.n else None
+
+    @property
+    def fraction(self) -> float | None:
+        """0..1, as Excel's percentage format wants it."""
+        return self.count / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One line of a breakdown: a value (None when missing, `missing` says why) and its counts."""
+
+    label: str | None
+    count: int
+    serious: int
+    share: Ratio
+    missing: str | None = None  # NOT_FILLED or DESTROYED when label is None
+    numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What one complaint contributes; the row behind every figure (no personal data)."""
+
+    number: str
+    received: dt.date
+    serious: bool
+    anonymised: bool
+    category: str | None
+    cause: str | None
+    course: str | None
+    client_type: str | None
+    channel: str | None
+    reaction: Outcome
+    handling_original: Outcome  # against the term without extension
+    handling: Outcome  # against the term with an extension that counts
+    extended: bool  # an extension that counts moved the term
+    handled: dt.date | None
+    lead_days: int | None
+    feedback: bool | None  # None: not handled (or its dates unreadable)
+    satisfaction_due: bool
+    measured: bool
+    score: int | None
+    escalated: bool
+    third_party: str | None
+    submitted: dt.date | None
+    ruling: str | None
+    improvement: str | None
+    improvement_done: dt.date | None
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    n: int
+    median: float | None
+    p90: int | None
+    buckets: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    measured: Ratio
+    scores: int  # readable scores 1-5
+    average: float | None
+    distribution: tuple[tuple[int, int], ...]  # (score, count) for 1..5
+    unreadable: int  # measured, but Tevredenheid is not a score 1-5
+
+
+@dataclass(frozen=True)
+class Analysis:
+    period: Period
+    today: dt.date
+    terms: Terms
+    facts: tuple[Fact, ...]
+    months: tuple[tuple[dt.date, int, int], ...]  # (first day, complaints, serious)
+    by_category: tuple[Tally, ...]
+    by_cause: tuple[Tally, ...]
+    by_course: tuple[Tally, ...]
+    by_client_type: tuple[Tally, ...]
+    by_channel: tuple[Tally, ...]
+    reaction: Ratio
+    handling_original: Ratio
+    handling: Ratio
+    lead: LeadTimes
+    feedback: Ratio
+    satisfaction: Satisfaction
+    escalations: tuple[Fact, ...]
+    improvements: tuple[CauseActions, ...]
+    patterns: tuple[Pattern, ...]
+    undated: int  # rows left out: no readable Datum ontvangst
+    unknown: int  # complaints skipped by at least one figure: unreadable or impossible dates
+
+    @property
+    def total(self) -> int:
+        return len(self.facts)
+
+    @property
+    def serious(self) -> int:
+        return sum(f.serious for f in self.facts)
+
+    @property
+    def anonymised(self) -> int:
+        return sum(f.anonymised for f in self.facts)
+
+    @property
+    def extended(self) -> int:
+        return sum(f.extended for f in self.facts)
+
+    def pending(self, attribute: str) -> int:
+        """Complaints still within their term for an outcome ("reaction", "handling")."""
+        return sum(getattr(f, attribute) == "pending" for f in self.facts)
+
+
+# --- the analysis ----------------------------------------------------------------------------
+
+def analyse(complaints: Sequence[Complaint], terms: Terms, period: Period, today: dt.date) -> Analysis:
+    """All figures for the complaints received in `period`, as known on `today`."""
+    undated = sum(1 for c in complaints if c.received is None)
+    chosen = [c for c in complaints if c.received in period]
+    facts = tuple(sorted((fact(c, terms, today) for c in chosen), key=lambda f: (f.received, f.number)))
+    handled = [f for f in facts if f.feedback is not None]
+    leads = sorted(f.lead_days for f in facts if f.lead_days is not None)
+    due = [f for f in facts if f.satisfaction_due]
+    scores = [f.score for f in facts if f.score is not None]
+    return Analysis(
+        period=period, today=today, terms=terms, facts=facts,
+        months=tuple((m, *_month_counts(facts, m)) for m in period.months()),
+        by_category=tally(facts, "category"), by_cause=tally(facts, "cause"),
+        by_course=tally(facts, "course"), by_client_type=tally(facts, "client_type"),
+        by_channel=tally(facts, "channel"),
+        reaction=_ratio(f.reaction for f in facts),
+        handling_original=_ratio(f.handling_original for f in facts),
+        handling=_ratio(f.handling for f in facts),
+        lead=LeadTimes(len(leads), statistics.median(leads) if leads else None, nearest_rank(leads, 90),
+                       tuple((_bucket_label(lo, hi), sum(1 for d in leads if lo <= d and (hi is None or d <= hi)))
+                             for lo, hi in LEAD_BUCKETS)),
+        feedback=Ratio(sum(1 for f in handled if f.feedback), len(handled)),
+        satisfaction=Satisfaction(
+            measured=Ratio(sum(1 for f in due if f.measured), len(due)), scores=len(scores),
+            average=statistics.fmean(scores) if scores else None,
+            distribution=tuple((s, scores.count(s)) for s in SCORES),
+            unreadable=sum(1 for f in facts if f.measured and f.score is None)),
+        escalations=tuple(f for f in facts if f.escalated),
+        improvements=cause_actions(facts),
+        patterns=patterns(facts, complaints),
+        undated=undated,
+        unknown=sum(1 for f in facts if "unknown" in (f.reaction, f.handling) or
+                    (f.handled and f.lead_days is None)),
+    )
+
+
+def fact(c: Complaint, terms: Terms, today: dt.date) -> Fact:
+    """One complaint's contribution, using the rules of `deadlines` (as known on `today`)."""
+    bad = _unreadable_keys(c)
+    received = c.received
+    assert received is not None
+    impossible = bool((c.handled_date and c.handled_date < received) or
+                      (c.reaction_date and c.reaction_date < received))
+    handling_bad = impossible or bool(bad & {"handled_date", "extended_until", "extension_notice_date"})
+    original_deadline = deadlines.handling_deadline(
+        dataclasses.replace(c, extended_until=None, extension_notice_date=None), terms)
+    deadline = deadlines.handling_deadline(c, terms)
+    handled = None if "handled_date" in bad else c.handled_date
+    feedback_ok = handled is not None and not impossible and "feedback_date" not in bad
+    satisfaction_end = deadlines.satisfaction_deadline(c, terms)
+    measured = bool((c.satisfaction or "").strip() or c.satisfaction_date)
+    named = " ".join((c.third_party or "").split())
+    party = None if named.lower() in deadlines.NO_THIRD_PARTY else named
+    ruling = " ".join((c.third_party_ruling or "").split()) or None
+    return Fact(
+        number=(c.number or "").strip() or f"(rij {c.row})",
+        received=received, serious=c.is_serious, anonymised=c.is_anonymised,
+        category=_clean(c.category), cause=_clean(c.cause), course=_clean(c.course),
+        client_type=_clean(c.client_type), channel=_clean(c.channel),
+        reaction=_reaction(c, terms, today, impossible or bool(bad & {"reaction_date", "handled_date"})),
+        handling_original=_handling(handled, original_deadline, today, handling_bad),
+        handling=_handling(handled, deadline, today, handling_bad),
+        extended=not handling_bad and deadline != original_deadline,
+        handled=handled,
+        lead_days=(handled - received).days if handled and not impossible else None,
+        feedback=bool(c.feedback_date) if feedback_ok else None,
+        satisfaction_due=bool(handled and satisfaction_end and (measured or satisfaction_end < today)),
+        measured=measured, score=c.satisfaction_score,
+        escalated=bool(party or c.submitted_date), third_party=party,
+        submitted=c.submitted_date, ruling=ruling,
+        improvement=_clean(c.improvement), improvement_done=c.improvement_done,
+    )
+
+
+def _reaction(c: Complaint, terms: Terms, today: dt.date, bad: bool) -> Outcome:
+    if bad:
+        return "unknown"
+    late = deadlines.reaction_was_late(c, terms)
+    if late is None:  # open, no reaction yet: late once the term has passed
+        deadline = deadlines.reaction_deadline(c, terms)
+        return "late" if deadline and deadline < today else "pending"
+    return "late" if late else "on_time"
+
+
+def _handling(handled: dt.date | None, deadline: dt.date | None, today: dt.date, bad: bool) -> Outcome:
+    if bad or deadline is None:
+        return "unknown"
+    if handled is None:
+        return "late" if deadline < today else "pending"
+    return "late" if handled > deadline else "on_time"
+
+
+def _ratio(outcomes: Iterable[Outcome]) -> Ratio:
+    counted = Counter(outcomes)
+    return Ratio(counted["on_time"], counted["on_time"] + counted["late"])
+
+
+def _month_counts(facts: Sequence[Fact], first: dt.date) -> tuple[int, int]:
+    chosen = [f for f in facts if (f.received.year, f.received.month) == (first.year, first.month)]
+    return len(chosen), sum(f.serious for f in chosen)
+
+
+def nearest_rank(values: Sequence[int], percentile: int) -> int | None:
+    """The smallest value that `percentile`% of the sorted values do not exceed."""
+    if not values:
+        return None
+    return sorted(values)[max(1, math.ceil(percentile * len(values) / 100)) - 1]
+
+
+def _bucket_label(low: int, high: int | None) -> str:
+    return f"{low}–{high} dagen" if high is not None else f"meer dan {low - 1} dagen"
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+def tally(facts: Sequence[Fact], attribute: str) -> tuple[Tally, ...]:
+    """Counts per value of one attribute, each with its share of all complaints."""
+    return tuple(Tally(label, len(g), sum(f.serious for f in g), Ratio(len(g), len(facts)), why,
+                       tuple(f.number for f in g))
+                 for label, why, g in groups(facts, attribute))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _clean(value: str | None) -> str | None:
+    return " ".join((value or "").split()) or None
+
+
+def _unreadable_keys(c: Complaint) -> set[str]:
+    return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}

@@ -1,0 +1,69 @@
+"""`formkit analyse`: management information from the register (procedure steps 5-7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from formkit.cli.common import DATE, info, json_option, show_path, warn
+from formkit.settings import Settings
+from formkit.errors import InputError
+
+
+@click.command("analyse")
+@click.option("--van", "start", type=DATE, default=None, metavar="DATUM",
+              help="Eerste ontvangstdatum (standaard: de laatste 12 hele maanden).")
+@click.option("--tot", "end", type=DATE, default=None, metavar="DATUM",
+              help="Laatste ontvangstdatum, die dag telt mee.")
+@click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Schrijf ook een rapport: .xlsx (werkmap met grafieken), .pdf of .docx (managementrapport).")
+@json_option
+@click.pass_context
+def analyse_command(ctx: click.Context, start: dt.date | None, end: dt.date | None, rapport: Path | None,
+                    as_json: bool) -> None:
+    """Managementinformatie: soorten klachten, oorzaken, termijnen, tevredenheid en verbeteracties.
+
+    Telt de klachten die in de periode zijn ontvangen, ook de vernietigde. Zonder --van en --tot
+    de laatste 12 hele maanden; met alleen --van of alleen --tot 12 maanden vanaf of tot die dag.
+
+    \b
+    Voorbeeld:
+      formkit analyse
+      formkit analyse --van 01-01-2026 --tot 31-12-2026 --rapport rapporten/klachten-2026.pdf
+      formkit analyse --rapport rapporten/klachtenanalyse.xlsx
+      formkit analyse --json > analyse.json
+    """
+    from formkit.analysis.figures import analyse, choose_period
+    from formkit.analysis.report import report_format, write_report
+    from formkit.analysis.text import data_notes, summary_lines, to_json
+    from formkit.register.reading import read_register
+
+    if rapport is not None:
+        report_format(rapport)  # a wrong suffix fails before any work
+    today = dt.date.today()
+    try:
+        period = choose_period(start, end, today)
+    except ValueError:
+        assert start is not None and end is not None  # only both together can be out of order
+        raise InputError(f"--van {start:%d-%m-%Y} ligt na --tot {end:%d-%m-%Y}; "
+                         "kies een begindatum vóór de einddatum.") from None
+    settings: Settings = ctx.obj.settings
+    figures = analyse(read_register(settings.register).complaints, settings.terms, period, today)
+    if as_json:
+        click.echo(json.dumps(to_json(figures), ensure_ascii=False, indent=2))
+    else:
+        title, *lines = summary_lines(figures)
+        click.echo(click.style(title, bold=True))
+        for line in lines:
+            click.echo(line)
+    for note in data_notes(figures):
+        warn(f"Let op: {note}")
+    if rapport is not None:
+        path = write_report(figures, rapport.absolute(), settings)
+        if as_json:  # stdout holds the JSON document alone
+            info(f"Rapport: {path}")
+        else:
+            show_path(path)

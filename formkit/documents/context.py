@@ -1,0 +1,257 @@
+"""The registration form and the four letters: which template, and everything a template may name.
+
+The context is plain data (text, booleans, dates already in Dutch); `formkit.documents.templating` renders
+it. The names are documented for staff in templates/LEESMIJ.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from formkit.check import deadlines
+from formkit.settings import Settings
+from formkit.dates import dutch
+from formkit.errors import DocumentError, InputError
+from formkit.register.model import Complaint
+from formkit.documents.templating import Renderer, clean_text
+
+__all__ = ["TEMPLATES", "Renderer", "build_context", "clean_text", "document_filename", "render_documents",
+           "template_name"]
+
+TEMPLATES: dict[str, str] = {
+    "formulier": "registratieformulier.docx",
+    "ontvangst": "brief-ontvangst.docx",
+    "verlenging": "brief-verlenging.docx",
+    "terugkoppeling": "brief-terugkoppeling.docx",
+    "tevredenheid": "brief-tevredenheid.docx",
+}
+LETTERS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
+SUBJECTS = {
+    "formulier": "Klachtenregistratieformulier",
+    "ontvangst": "Ontvangstbevestiging van uw klacht",
+    "verlenging": "Verlenging van de behandeling van uw klacht",
+    "terugkoppeling": "Afhandeling van uw klacht",
+    "tevredenheid": "Uw mening over de afhandeling van uw klacht",
+}
+# Complaint attribute -> name in the templates (`{{ klacht.naam }}`); see templates/LEESMIJ.md.
+FIELDS = {
+    "number": "nummer", "received": "datum_ontvangst", "channel": "wijze_indienen",
+    "client_type": "type_klant", "name": "naam", "organisation": "organisatie", "address": "adres",
+    "postcode": "postcode", "city": "woonplaats", "email": "email", "phone": "telefoon",
+    "participant": "deelnemer", "course": "opleiding", "description": "omschrijving",
+    "desired_solution": "gewenste_oplossing", "category": "categorie", "serious": "ernstig_tekst",
+    "handler": "behandelaar", "reaction_date": "datum_reactie", "reaction_mode": "wijze_reactie",
+    "extended_until": "verlengd_tot", "extension_notice_date": "datum_verlengingsbericht",
+    "cause": "oorzaak", "solution": "oplossing", "handled_date": "datum_afhandeling",
+    "feedback_date": "datum_terugkoppeling", "internal_feedback": "terugkoppeling_organisatie",
+    "third_party": "derde_partij", "submitted_date": "datum_voorgelegd",
+    "third_party_ruling": "uitspraak_derde_partij", "satisfaction": "tevredenheid",
+    "satisfaction_date": "datum_tevredenheidsmeting", "improvement": "verbeteractie",
+    "improvement_done": "verbeteractie_doorgevoerd", "signal": "signalering", "remarks": "opmerkingen",
+}
+CHOICES = {  # check-box groups on the form: name -> (attribute, {box name: register value})
+    "indienen": ("channel", {"gesprek": "gesprek", "telefoon": "telefoon", "email": "e-mail",
+                             "brief": "brief", "klachtenformulier": "klachtenformulier"}),
+    "klant": ("client_type", {"particulier": "particulier", "bedrijf": "bedrijf"}),
+    "ernstig": ("serious", {"ja": "ja", "nee": "nee"}),
+    "reactie": ("reaction_mode", {"email": "e-mail", "telefoon": "telefoon", "brief": "brief"}),
+}
+CHECKED, UNCHECKED = "☒", "☐"
+QUOTE_CHARS = 300
+
+
+def _kind(kind: str) -> str:
+    key = "formulier" if kind == "registratieformulier" else kind
+    if key not in TEMPLATES:
+        raise DocumentError(f"Onbekende soort document '{kind}'; kies uit: {', '.join(TEMPLATES)}.")
+    return key
+
+
+def template_name(kind: str) -> str:
+    """The template file for a document kind (formulier, ontvangst, verlenging, ...)."""
+    return TEMPLATES[_kind(kind)]
+
+
+def document_filename(kind: str, number: str, day: dt.date) -> str:
+    """'2026-11-24 ontvangst K-2026-014.docx', the name SPEC.md gives documents in a dossier."""
+    soort = "registratieformulier" if _kind(kind) == "formulier" else kind
+    safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", clean_text(number))
+    return f"{day.isoformat()} {soort} {safe}.docx"
+
+
+def build_context(complaint: Complaint, settings: Settings, kind: str, letter_date: dt.date,
+                  expected: dt.date | None = None) -> dict[str, Any]:
+    """Everything a template may name, as plain data with Dutch dates; letters check their needs."""
+    kind = _kind(kind)
+    c = complaint
+    number = clean_text(c.number)
+    if not number:
+        raise DocumentError("Deze klacht heeft geen Klachtnummer; vul het eerst in het register in.")
+    letter = kind in LETTERS
+    handler = settings.handler(c.handler)
+    if letter:
+        signature = _signature(number, c, settings)
+    else:  # the form may show it when staff add {{ handtekening }}, but never needs it
+        try:
+            signature = _signature(number, c, settings)
+        except DocumentError:
+            signature = ""
+    if kind in ("ontvangst", "verlenging", "terugkoppeling") and c.received is None:
+        problem = c.problem_for("received")
+        if problem is not None:
+            raise DocumentError(f"Klacht {number}: Datum ontvangst in cel {problem.cell} is niet te lezen "
+                                f"({problem.text}); verbeter die eerst in het register.")
+        raise DocumentError(f"Klacht {number}: Datum ontvangst is leeg; vul die eerst in het register in.")
+    if kind == "verlenging":
+        expected = expected or c.extended_until
+        if expected is None:
+            raise InputError(f"Klacht {number}: geef de verwachte datum van afhandeling op (--verwacht DATUM).")
+    if expected and c.received and expected <= c.received:
+        raise InputError(f"Klacht {number}: de verwachte datum {dutch(expected)} ligt niet na "
+                         f"de datum van ontvangst ({dutch(c.received)}).")
+
+    klacht: dict[str, Any] = {key: _value(getattr(c, attr)) for attr, key in FIELDS.items()}
+    client = clean_text(c.client_type).lower()
+    description = " ".join(klacht["omschrijving"].split())
+    klacht.update(
+        particulier=client == "particulier", bedrijf=client == "bedrijf", ernstig=c.is_serious,
+        omschrijving_kort=_shorten(description, QUOTE_CHARS),
+        postcode_woonplaats=_join("  ", klacht["postcode"], klacht["woonplaats"]),
+    )
+    org = {k: clean_text(getattr(settings.organisation, a)) for k, a in (
+        ("naam", "name"), ("adres", "address"), ("postcode", "postcode"), ("plaats", "city"),
+        ("telefoon", "phone"), ("email", "email"), ("website", "website"))}
+    place_line = _join(" ", org["postcode"], org["plaats"])
+    org["adresregel"] = _join(", ", org["adres"], place_line)
+    org["contactregel"] = _join("  ·  ", org["adres"], place_line, org["telefoon"] and f"T {org['telefoon']}",
+                                org["email"], org["website"])
+    behandelaar = {k: clean_text(getattr(handler, a)) if handler else "" for k, a in (
+        ("naam", "name"), ("functie", "function"), ("email", "email"), ("telefoon", "phone"))}
+    behandelaar["naam"] = behandelaar["naam"] or clean_text(c.handler)
+    phone, email = behandelaar["telefoon"] or org["telefoon"], behandelaar["email"] or org["email"]
+    behandelaar["bereikbaar"] = _join(" of ", phone and f"telefoon {phone}", email and f"e-mail {email}")
+
+    if klacht["bedrijf"] and klacht["organisatie"]:
+        addressee = [klacht["organisatie"], klacht["naam"] and f"T.a.v. {klacht['naam']}"]
+    else:
+        addressee = [klacht["naam"]]
+    brief = {
+        "soort": kind, "datum": dutch(letter_date), "plaats": org["plaats"],
+        "plaats_datum": _join(", ", org["plaats"], dutch(letter_date)),
+        "betreft": SUBJECTS[kind], "kenmerk": number,
+        "aanhef": f"Geachte heer/mevrouw {klacht['naam']},".replace(" ,", ","),
+        "adres": "\n".join(x for x in (*addressee, klacht["adres"], klacht["postcode_woonplaats"]) if x),
+        "email": email,
+    }
+    return {
+        "klacht": klacht, "organisatie": org, "behandelaar": behandelaar, "brief": brief,
+        "termijn": _terms(c, settings, expected), "derde_partij": _third_party(client, settings),
+        "vakje": _boxes(c), "handtekening": signature,
+    }
+
+
+def _value(value: object) -> str:
+    return dutch(value) if isinstance(value, dt.date) else clean_text(value)
+
+
+def _count(n: int) -> str:
+    """Small numbers in words, as a Dutch letter writes them ('twee jaar')."""
+    words = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def _join(sep: str, *parts: str) -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """A quote of at most `limit` characters, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.-") + " …"
+
+
+def _signature(number: str, c: Complaint, settings: Settings) -> str:
+    """The handler's signature image (absolute path); a letter cannot go out without it."""
+    name = clean_text(c.handler)
+    if not name:
+        raise DocumentError(f"Klacht {number}: de kolom Behandelaar is leeg; vul de behandelaar in het register in.")
+    handler = settings.handler(name)
+    if handler is None:
+        known = ", ".join(h.name for h in settings.handlers) or "geen"
+        raise DocumentError(f"Klacht {number}: behandelaar '{name}' staat niet in formkit.toml "
+                            f"(bekende behandelaars: {known}).")
+    if not handler.signature:
+        raise DocumentError(f"Voor behandelaar {handler.name} is geen handtekening ingesteld "
+                            "(handtekening = \"handtekeningen/....png\" in formkit.toml).")
+    path = Path(handler.signature)
+    path = path if path.is_absolute() else settings.root / path
+    if not path.is_file():
+        raise DocumentError(f"De handtekening van {handler.name} ontbreekt: {path} bestaat niet. "
+                            "Zet daar een scan van de handtekening (PNG) of pas formkit.toml aan.")
+    return str(path)
+
+
+def _terms(c: Complaint, settings: Settings, expected: dt.date | None) -> dict[str, str]:
+    """The deadlines of this complaint, the same ones `formkit controle` checks."""
+    t = settings.terms
+    original = deadlines.handling_deadline(
+        dataclasses.replace(c, extended_until=None, extension_notice_date=None), t)
+    handling = deadlines.handling_deadline(c, t)
+    if not c.received:
+        ground = ""
+    elif c.is_serious:
+        ground = f"ernstige klacht: met spoed, binnen {t.serious_days} dagen na ontvangst"
+    else:
+        ground = "binnen één maand na ontvangst" if t.handling_months == 1 else \
+            f"binnen {t.handling_months} maanden na ontvangst"
+    if handling and original and handling != original:
+        ground = f"verlengd; oorspronkelijk {dutch(original)}"
+    destroy = deadlines.destroy_from(c, t)
+    return {
+        "reactie": dutch(deadlines.reaction_deadline(c, t)),
+        "reactie_grond": f"binnen {t.reaction_days} dagen na ontvangst" if c.received else "",
+        "afhandeling": dutch(handling), "afhandeling_grond": ground,
+        "afhandeling_oorspronkelijk": dutch(original), "verwacht": dutch(expected),
+        "bewaren_tot": dutch(destroy),
+        "bewaren": f"tot {dutch(destroy)}" if destroy else f"tot {_count(t.retention_years)} jaar na afhandeling",
+    }
+
+
+def _third_party(client: str, settings: Settings) -> dict[str, Any]:
+    """The independent third party for this client type (its judgement binds both parties)."""
+    tp = settings.third_parties
+    private = _join(" ", tp.private, tp.private_web and f"({tp.private_web})")
+    business = _join(" ", tp.business, tp.business_web and f"({tp.business_web})")
+    name, web, full = {"particulier": (tp.private, tp.private_web, private),
+                       "bedrijf": (tp.business, tp.business_web, business)}.get(client, ("", "", ""))
+    return {"naam": name, "website": web, "volledig": full, "bekend": bool(name),
+            "particulier": private, "bedrijf": business}
+
+
+def _boxes(c: Complaint) -> dict[str, dict[str, str]]:
+    """☒/☐ per choice of the form; an unknown value ticks 'anders' and is shown beside it."""
+    boxes: dict[str, dict[str, str]] = {}
+    for group, (attr, options) in CHOICES.items():
+        raw = clean_text(getattr(c, attr))
+        value = re.sub(r"[\s-]", "", raw.lower())
+        group_boxes = {box: CHECKED if value == re.sub(r"[\s-]", "", v) else UNCHECKED
+                       for box, v in options.items()}
+        other = bool(raw) and CHECKED not in group_boxes.values()
+        group_boxes.update(anders=CHECKED if other else UNCHECKED, anders_tekst=raw if other else "")
+        boxes[group] = group_boxes
+    return boxes
+
+
+def render_documents(complaints: Iterable[tuple[Complaint, Path]], settings: Settings, kind: str,
+                     letter_date: dt.date, expected: dt.date | None = None) -> list[Path]:
+    """Render one kind for many complaints (template read once); returns the written paths."""
+    renderer = Renderer(settings, template_name(kind))
+    return [renderer.render(build_context(c, settings, kind, letter_date, expected), out)
+            for c, out in complaints]

@@ -1,0 +1,318 @@
+"""Read a returned, filled-in formkit PDF form into register values (no register writing here).
+
+Where the answers go (see pdffields.FIELDS for field -> column):
+- every field with a register column gives that column's value (text, or a date for dates);
+- a complaint form also gives Wijze van indienen = "klachtenformulier"; its checkbox
+  "Ik wil graag teruggebeld worden" becomes Opmerkingen "Klachtenformulier: wil graag teruggebeld worden";
+- a satisfaction form's ja/nee questions and its Opmerkingen field are composed into one
+  Opmerkingen text: "Tevredenheidsformulier: binnen een week benaderd: ja; ...\\nOpmerkingen: <text>".
+Text stays exact (formulas like =HYPERLINK(...) are only text); newlines become \\n, control
+characters are dropped, outer whitespace is trimmed. Every problem is a PdfFormError with a
+Dutch message that names the file; no other exception type escapes `read_form`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formkit.dates import DateParseError, parse_date_text
+from formkit.errors import PdfFormError
+from formkit.pdf.fields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION, KINDS, KNOWN_VERSIONS, TITLES, FormField
+from formkit.pdf.raw import LimitReachedError, RawField, TooMuchData, load_fields, quiet_pypdf
+
+MAX_PDF_BYTES = 20 * 2**20  # larger files are refused unread (hostile or not a form)
+EXCEL_CELL_MAX = 32767  # longest text an Excel cell holds
+
+_ID_RE = re.compile(r"^formkit-([a-z]+)/(\S+)$")
+_NUMBER_RE = re.compile(r"^K-\d{4}-\d{3,}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_OFF = ("", "off")
+
+
+@dataclass
+class ImportedForm:
+    """What one returned PDF form says, as register column keys; nothing is written yet."""
+
+    path: Path
+    kind: str  # "klacht" | "tevredenheid"
+    version: str
+    sha256: str  # of the file bytes: reading the same PDF twice is recognisable
+    values: dict[str, object]  # register column key -> str or datetime.date; only non-empty values
+    warnings: list[str]  # Dutch, non-fatal
+    raw: dict[str, str] = field(default_factory=dict)  # PDF field name -> cleaned text (non-empty)
+
+
+def read_form(path: Path) -> ImportedForm:
+    """Read one returned form; raises PdfFormError (Dutch, names the file) for anything unusable."""
+    path = Path(path)
+    data = _read_bytes(path)
+    with quiet_pypdf() as log:
+        try:
+            return _parse(path, data, log)
+        except PdfFormError:
+            raise
+        except (LimitReachedError, TooMuchData, RecursionError) as exc:  # a bomb, a cycle, absurd nesting
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onveilig: de inhoud is te groot of "
+                               "verwijst eindeloos naar zichzelf, en is daarom niet gelezen.") from exc
+        except MemoryError as exc:
+            raise PdfFormError(f"{path}: het lezen vraagt te veel geheugen; het bestand is mogelijk "
+                               "beschadigd.") from exc
+        except Exception as exc:  # pypdf raises many types on damaged input; the cause is kept for tests
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.") from exc
+
+
+def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedForm:
+    """The checks in the order a user understands: readable, has fields, ours, valid values."""
+    fields, info, xfa, declared = load_fields(path, data)
+    notes: list[str] = []
+    if log:
+        notes.append("Het PDF-bestand bevat fouten en is hersteld gelezen; controleer de ingelezen waarden.")
+    if not fields:
+        if xfa:
+            raise PdfFormError(f"{path}: dit is een XFA-formulier (Adobe LiveCycle); formkit leest alleen "
+                               "gewone PDF-formulieren. Gebruik het klachten- of tevredenheidsformulier van formkit.")
+        if declared:
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn niet te lezen.")
+        raise _flattened(path)
+    kind, version = _identify(path, fields, info, notes)
+    values, raw = _values(path, kind, fields, notes)
+    return ImportedForm(path=path, kind=kind, version=version, sha256=hashlib.sha256(data).hexdigest(),
+                        values=values, warnings=notes, raw=raw)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes after the cheap checks: exists, size limit, PDF header, complete end."""
+    try:
+        if not path.is_file():
+            raise PdfFormError(f"{path}: dit bestand bestaat niet of is geen bestand.")
+        size = path.stat().st_size
+        if size > MAX_PDF_BYTES:
+            mb = f"{size / 2**20:.1f}".replace(".", ",")
+            raise PdfFormError(f"{path}: het bestand is te groot voor een formulier "
+                               f"({mb} MB, hoogstens {MAX_PDF_BYTES // 2**20} MB).")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PdfFormError(f"{path}: het bestand is niet te lezen ({exc.strerror or exc}).") from None
+    if not data:
+        raise PdfFormError(f"{path}: het bestand is leeg.")
+    if b"%PDF-" not in data[:1024]:
+        raise PdfFormError(f"{path}: dit is geen PDF-bestand.")
+    if b"%%EOF" not in data[-4096:]:
+        raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onvolledig (het einde ontbreekt; "
+                           "is het bestand half gedownload of afgekapt?).")
+    return data
+
+
+def _clean(text: str) -> str:
+    """Exact text for a cell: \\n newlines, no other control characters, outer whitespace trimmed."""
+    text = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text)
+    keep = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\n\t" or not (cat in ("Cc", "Cs") or ch in "\ufffe\uffff"):
+            keep.append(ch)
+    return "".join(keep).strip()
+
+
+def _flattened(path: Path) -> PdfFormError:
+    return PdfFormError(f"{path}: het formulier is afgedrukt of platgemaakt: er zijn geen invulvelden meer. "
+                        "Vraag om het ingevulde formulier op te slaan met 'Opslaan' in plaats van "
+                        "'Afdrukken naar PDF'.")
+
+
+def _find(fields: dict[str, RawField], name: str) -> RawField | None:
+    """A field by exact name, or by its last name part (some fillers nest fields under a parent)."""
+    if name in fields:
+        return fields[name]
+    return next((f for n, f in fields.items() if n.rsplit(".", 1)[-1] == name), None)
+
+
+def _identify(path: Path, fields: dict[str, RawField], info: dict[str, str],
+              notes: list[str]) -> tuple[str, str]:
+    """Which form and version: the hidden id field, else the document info, else the field names."""
+    from_field = from_info = None
+    if (idf := _find(fields, ID_FIELD)) is not None and idf.kind == "text" and (m := _ID_RE.match(_clean(idf.value))):
+        from_field = (m[1], m[2])
+    form, version = _clean(info.get(INFO_FORM, "")), _clean(info.get(INFO_VERSION, ""))
+    if form.startswith("formkit-"):
+        from_info = (form[len("formkit-"):], version)
+    elif m := _ID_RE.match(_clean(info.get("/Subject", ""))):
+        from_info = (m[1], m[2])
+    found = from_field or from_info
+    if from_field and from_info and from_field != from_info:
+        notes.append("Het kenmerk in het formulier en in de documenteigenschappen verschillen; "
+                     "het kenmerk in het formulier is gebruikt.")
+    if found is None:
+        names = {n.rsplit(".", 1)[-1] for n in fields}
+        for kind in KINDS:
+            if {f.name for f in FIELDS[kind]} <= names:
+                notes.append(f"Het kenmerk van het formulier ontbreekt; herkend aan de velden als "
+                             f"{TITLES[kind].lower()}.")
+                return kind, KNOWN_VERSIONS[kind][-1]
+        raise PdfFormError(f"{path}: dit PDF-formulier is geen formulier van formkit (het kenmerk ontbreekt). "
+                           "Gebruik het klachtenformulier of het tevredenheidsformulier van formkit.")
+    kind, version = found
+    if kind not in KINDS:
+        raise PdfFormError(f"{path}: onbekend formkit-formulier 'formkit-{kind}'; formkit leest alleen "
+                           "het klachtenformulier en het tevredenheidsformulier.")
+    if version not in KNOWN_VERSIONS[kind]:
+        known = ", ".join(KNOWN_VERSIONS[kind])
+        raise PdfFormError(f"{path}: dit {TITLES[kind].lower()} heeft versie '{version or '?'}', die deze "
+                           f"versie van formkit niet kent (bekend: versie {known}). Werk formkit bij of "
+                           "gebruik een nieuw formulier.")
+    return kind, version
+
+
+def _button(spec: FormField, raw: RawField, notes: list[str]) -> str | None:
+    """The chosen export value of a checkbox or radio group; a widget shown 'on' wins over /V."""
+    stored = raw.value.strip().lstrip("/") if raw.kind in ("text", "name", "number") else ""
+    value = None if stored.lower() in _OFF else stored
+    on = sorted({s for s in raw.states if s.lower() not in _OFF})
+    chosen = value
+    if len(on) == 1:  # what the filler showed the user
+        if value is not None and value != on[0]:
+            notes.append(f"Veld '{spec.label}': de opgeslagen keuze ({_option(raw, value)}) wijkt af van "
+                         f"wat het formulier toont ({_option(raw, on[0])}); de getoonde keuze is gebruikt.")
+        chosen = on[0]
+    elif len(on) > 1:
+        chosen = value if value in on else None
+        notes.append(f"Veld '{spec.label}': meer dan een keuze aangevinkt"
+                     + (f"; de opgeslagen keuze ({_option(raw, value)}) is gebruikt." if chosen else "; genegeerd."))
+    elif value is not None and raw.states:
+        notes.append(f"Veld '{spec.label}': de keuze ({_option(raw, value)}) is opgeslagen maar wordt in het "
+                     "formulier niet getoond; controleer het formulier.")
+    return _option(raw, chosen) if chosen is not None else None
+
+
+def _option(raw: RawField, state: str) -> str:
+    """A state name as its export value (/Opt lists export values by widget index)."""
+    if raw.options and state.isdigit() and int(state) < len(raw.options):
+        return raw.options[int(state)]
+    return state
+
+
+def _values(path: Path, kind: str, fields: dict[str, RawField],
+            notes: list[str]) -> tuple[dict[str, object], dict[str, str]]:
+    """Field values -> register column keys, validated; all bad values in one error."""
+    values: dict[str, object] = {}
+    raw_out: dict[str, str] = {}
+    errors: list[str] = []
+    answers: list[str] = []
+    present, missing = 0, []
+    for spec in FIELDS[kind]:
+        raw = _find(fields, spec.name)
+        if raw is None:
+            missing.append(spec.label)
+            continue
+        present += 1
+        if reason := _unusable(spec, raw):
+            errors.append(f"{spec.label}: {reason}")
+            continue
+        if raw.repaired:
+            notes.append(f"Veld '{spec.label}': de tekst bevat ongeldige tekens (vervangen door \ufffd); "
+                         "controleer de waarde.")
+        if spec.kind in ("radio", "checkbox"):
+            text = _clean(_button(spec, raw, notes) or "")
+        else:
+            text = _clean(raw.value)
+        if not text:
+            continue
+        raw_out[spec.name] = text
+        if spec.kind == "checkbox":
+            answers.append(spec.remark)
+        elif spec.key is None:  # ja/nee question, composed into Opmerkingen
+            if text.lower() in spec.options:
+                answers.append(f"{spec.remark}: {text.lower()}")
+            else:
+                notes.append(f"Veld '{spec.label}': onbekend antwoord '{text}' genegeerd.")
+        else:
+            result, reason = _validate(spec, text, notes)
+            if reason and spec.kind == "number" and kind == "klacht":  # optional there: keep the complaint
+                notes.append(f"Klachtnummer '{text}' is geen geldig klachtnummer en is niet overgenomen.")
+            elif reason:
+                errors.append(f"{spec.label}: {reason}")
+            else:
+                values[spec.key] = result
+    if present == 0:
+        raise _flattened(path)
+    if missing:
+        which = (f"het veld {missing[0]} ontbreekt" if len(missing) == 1 else
+                 f"de velden {', '.join(missing)} ontbreken")
+        raise PdfFormError(f"{path}: het {TITLES[kind].lower()} is beschadigd of aangepast: {which}.")
+    if errors:
+        raise PdfFormError(f"{path}: onjuiste waarden in het {TITLES[kind].lower()}: " + "; ".join(errors) + ".")
+    return _compose(path, kind, values, answers, notes), raw_out
+
+
+def _unusable(spec: FormField, raw: RawField) -> str:
+    """Why a stored value cannot be a register value (a Dutch reason), or "" when it can."""
+    allowed = ("name", "text", "number") if spec.kind in ("radio", "checkbox") else ("text", "number")
+    if raw.kind not in ("empty", *allowed):
+        instead = {"name": "een naam in plaats van tekst", "list": "een lijst in plaats van tekst"}
+        what = "geen geldige keuze" if spec.kind in ("radio", "checkbox") else instead.get(raw.kind, "geen tekst")
+        return f"de opgeslagen waarde is {what} (het formulier is beschadigd of onjuist opgeslagen)"
+    if len(raw.value) > 4 * EXCEL_CELL_MAX:  # checked before cleaning: megabytes of text are refused at once
+        return f"de tekst is te lang voor het register ({len(raw.value)} tekens, hoogstens {EXCEL_CELL_MAX})"
+    return ""
+
+
+def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[object, str]:
+    """(register value, "") for one field, or (None, Dutch reason) when the value is invalid."""
+    if len(text) > EXCEL_CELL_MAX:
+        return None, f"de tekst is te lang voor het register ({len(text)} tekens, hoogstens {EXCEL_CELL_MAX})"
+    if spec.kind == "date":
+        try:
+            day = parse_date_text(text)
+        except DateParseError as exc:
+            return None, str(exc)
+        if day > dt.date.today():
+            notes.append(f"Veld '{spec.label}': de datum {day:%d-%m-%Y} ligt in de toekomst.")
+        return day, ""
+    if spec.kind == "email":
+        return (text, "") if _EMAIL_RE.match(text) else (None, f"'{text}' is geen geldig e-mailadres")
+    if spec.kind == "number":
+        number = re.sub(r"\s+", "", text).upper()
+        if _NUMBER_RE.match(number):
+            return number, ""
+        return None, f"'{text}' is geen klachtnummer (verwacht bijvoorbeeld K-2026-014)"
+    if spec.kind == "radio":
+        if text.lower() in spec.options:
+            return text.lower(), ""
+        if spec.key == "satisfaction":
+            return None, f"'{text}' is geen score van 1 tot en met 5"
+        return None, f"'{text}' moet {' of '.join(spec.options)} zijn"
+    return text, ""
+
+
+def _compose(path: Path, kind: str, values: dict[str, object], answers: list[str],
+             notes: list[str]) -> dict[str, object]:
+    """Add what the form itself implies and what has no column of its own (Opmerkingen)."""
+    if kind == "klacht":
+        if not values and not answers:
+            raise PdfFormError(f"{path}: het klachtenformulier is leeg: er is niets ingevuld.")
+        values["channel"] = "klachtenformulier"
+        if answers:
+            values["remarks"] = "Klachtenformulier: " + "; ".join(answers)
+        if "description" not in values:
+            notes.append("De omschrijving van de klacht is niet ingevuld.")
+        if "name" not in values:
+            notes.append("De naam van de klager is niet ingevuld.")
+        return values
+    remarks = values.pop("remarks", None)
+    if "satisfaction" not in values and not answers and not remarks:
+        raise PdfFormError(f"{path}: het tevredenheidsformulier is niet ingevuld: er is geen antwoord gegeven.")
+    lines = ["Tevredenheidsformulier" + (": " + "; ".join(answers) if answers else "")]
+    if remarks:
+        lines.append(f"Opmerkingen: {remarks}")
+    values["remarks"] = "\n".join(lines)
+    if "satisfaction" not in values:
+        notes.append("De score voor tevredenheid (1 tot en met 5) is niet ingevuld.")
+    if "number" not in values:
+        notes.append("Het klachtnummer is niet ingevuld: koppel het formulier zelf aan de juiste klacht.")
+    return values

@@ -1,0 +1,302 @@
+"""Reading the complaints register: the `Klachten` sheet, columns found by header, typed values.
+
+Reads go through python-calamine (fast, no full openpyxl load). Unreadable dates and Excel error
+values (#N/A) become `Problem`s with their cell address; they are reported, never guessed.
+Headers must stand in row 1 (SPEC.md): headers found lower down (under a title) are refused with
+a message saying which row they are in, because every write relies on row 1 being the header.
+A sheet named 'klachten ' or 'KLACHTEN' is accepted when no sheet is named exactly 'Klachten'.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from formkit.register import rows as registerrows
+
+from formkit.register import sheetparts
+from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
+from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
+from formkit.register.gcpause import gc_paused
+from formkit.register.model import Complaint
+from formkit.register.file import ZIP_ERRORS, check_kind, error_cells, sheet_part
+from formkit.register.rows import Errors
+
+NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
+_WHITESPACE = re.compile(r"\s")
+HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for (for the message)
+
+
+@dataclass
+class Register:
+    """The register as read: complaints plus where every column and row is."""
+
+    path: Path
+    sheet_name: str
+    complaints: list[Complaint]
+    columns: dict[str, int]  # column key -> 0-based column index
+    extra_columns: dict[str, int]  # staff's own headers (as written) -> column index
+    last_row: int  # last worksheet row holding anything (1 = header only)
+    date1904: bool = False
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
+    only: frozenset[str] | None = None  # read with `keys`: the other text fields were left None
+
+    def find(self, number: str) -> Complaint | None:
+        """The complaint with this number; refuses when the number is on several rows."""
+        wanted = normalise_number(number)
+        rows = self.duplicates.get(wanted)
+        if rows:
+            listed = " en ".join(str(r) for r in rows)
+            raise DuplicateNumberError(
+                f"{self.path.name}: klachtnummer {wanted} staat op meer dan één rij (rij {listed}). "
+                "Maak de nummers eerst uniek."
+            )
+        return next((c for c in self.complaints if normalise_number(c.number or "") == wanted), None)
+
+    def get(self, number: str) -> Complaint:
+        """Like find(), but an unknown number is an error naming it."""
+        found = self.find(number)
+        if found is None:
+            raise UnknownNumberError(f"Klachtnummer {normalise_number(number)} staat niet in {self.path.name}.")
+        return found
+
+    def cell(self, key: str, row: int) -> str:
+        """Cell address such as 'B7' of a column key on a row."""
+        return f"{column_letter(self.columns[key])}{row}"
+
+    def next_number(self, year: int) -> str:
+        """The next free Klachtnummer K-YYYY-NNN of a year."""
+        highest = 0
+        for c in self.complaints:
+            m = NUMBER_RE.match(normalise_number(c.number or ""))
+            if m and int(m[1]) == year:
+                highest = max(highest, int(m[2]))
+        return f"K-{year}-{highest + 1:03d}"
+
+
+def normalise_number(number: str) -> str:
+    return "".join(str(number).split()).upper()
+
+
+def read_register(path: Path, data: bytes | None = None, keys: Collection[str] | None = None,
+                  each_part: Callable[[list[Complaint]], object] | None = None) -> Register:
+    """Read the register at `path` (or from `data`, the bytes of that file).
+
+    With `keys`, only those columns (and every date column, whose unreadable cells are problems)
+    are turned into values; the other fields stay None. Which rows are complaints, duplicates,
+    error cells and last_row are the same as in a full read.
+
+    `each_part` is handed every complaint once, as soon as it is read: a large sheet is read in
+    parts, and the caller can work on one part while the next ones are parsed.
+    """
+    path = Path(path)
+    if data is None:
+        if not path.exists():
+            raise RegisterError(
+                f"Het register {path} bestaat niet. Maak een werkmap met 'formkit init' of geef --register op."
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RegisterError(f"Het register {path} is niet te openen: {exc.strerror or exc}.") from None
+    package = check_kind(path, data)
+    date1904 = _is_date1904(path, package)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise RegisterError(f"{path.name} is geen leesbaar Excel-bestand (.xlsx): {exc}.") from None
+    sheet_name = _choose_sheet(path, names)
+    handed: set[int] = set()  # rows given to each_part: a fallback to a whole read skips them
+
+    def hand_over(found: list[Complaint]) -> None:
+        if each_part is not None:
+            found = [c for c in found if c.row not in handed] if handed else found
+            handed.update(c.row for c in found)
+            each_part(found)
+
+    with gc_paused():
+        member = sheet_part(package, sheet_name)
+        if member and sheetparts.worth_splitting(package, member):
+            try:
+                return _read_in_parts(path, package, member, sheet_name, date1904, keys, hand_over)
+            except sheetparts.Unsplittable:
+                pass  # read whole, below
+        register = _read_whole(path, workbook, package, sheet_name, date1904, keys)
+        hand_over(register.complaints)
+        return register
+
+
+def _read_whole(path: Path, workbook: python_calamine.CalamineWorkbook, package: zipfile.ZipFile,
+                sheet_name: str, date1904: bool, keys: Collection[str] | None) -> Register:
+    # calamine shows error cells (#N/A) as empty, so they are found in the XML; that scan runs
+    # beside calamine's parse (both release the GIL), which hides its cost on a register of any size
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(error_cells, package, sheet_name)
+        try:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            grid = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
+        errors = scan.result()
+    return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet), keys)
+
+
+def _read_in_parts(path: Path, package: zipfile.ZipFile, member: str, sheet_name: str, date1904: bool,
+                   keys: Collection[str] | None, hand_over: Callable[[list[Complaint]], None]) -> Register:
+    """A large sheet: the rows of one part become complaints while the next parts are parsed."""
+    parts = sheetparts.read_parts(package, member, date1904)
+    first = next(parts)
+    try:
+        columns, extra = _columns(path, first.rows[0] if first.rows else [])
+    except RegisterError:
+        columns, extra = {}, {}
+    if any(c.key not in columns for c in COLUMNS):  # the whole read words the message (merged cells)
+        raise sheetparts.Unsplittable("header refused")
+    lay = registerrows.layout(columns, keys)
+    complaints = registerrows.complaints(first.rows[1:], 2, lay, date1904, first.errors)
+    hand_over(complaints)
+    last = registerrows.last_row(first.rows, 1, first.errors)
+    covered, errors = [(1, len(first.rows))], dict(first.errors)
+    for part in parts:
+        found = registerrows.complaints(part.rows, part.first_row, lay, date1904, part.errors)
+        hand_over(found)
+        complaints += found
+        last = max(last, registerrows.last_row(part.rows, part.first_row, part.errors))
+        covered.append((part.first_row, part.first_row + len(part.rows) - 1))
+        errors.update(part.errors)
+    # A row holding only error cells without a value lies outside calamine's rows for its part; a
+    # whole read has it inside the grid (and makes it a complaint) when a later row has values.
+    end = max(high for _, high in covered)
+    stray = {row: cells for row, cells in errors.items()
+             if row <= end and not any(low <= row <= high for low, high in covered)}
+    for row in sorted(stray):
+        found = registerrows.complaints([[]], row, lay, date1904, {row: stray[row]})
+        hand_over(found)
+        complaints += found
+    if stray:
+        complaints.sort(key=lambda c: c.row)
+    return Register(path, sheet_name, complaints, columns, extra, max(last, 1), date1904,
+                    _duplicates(complaints), lay.only)
+
+
+def _choose_sheet(path: Path, names: list[str]) -> str:
+    """The sheet named Klachten; a trailing space or other case is accepted when unambiguous."""
+    if SHEET_NAME in names:
+        return SHEET_NAME
+    close = [n for n in names if n.strip().lower() == SHEET_NAME.lower()]
+    if len(close) == 1:
+        return close[0]
+    shown = ", ".join(f"'{n}'" for n in (close or names)) or "geen"
+    if close:
+        raise RegisterError(f"{path.name} heeft meer dan één tabblad met de naam '{SHEET_NAME}' ({shown}). "
+                            f"Geef alleen het tabblad met de klachten de naam '{SHEET_NAME}'.")
+    raise RegisterError(f"{path.name} heeft geen tabblad '{SHEET_NAME}' (wel: {shown}). "
+                        f"Geef het tabblad met de klachten de naam '{SHEET_NAME}'.")
+
+
+def _header_merges(sheet: python_calamine.CalamineSheet) -> list[str]:
+    """Merged ranges that touch row 1 ('B1:C1'), for the message about a missing column."""
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:
+        return []
+    return [f"{column_letter(a[1])}{a[0] + 1}:{column_letter(b[1])}{b[0] + 1}" for a, b in ranges if a[0] == 0]
+
+
+def _is_date1904(path: Path, package: zipfile.ZipFile) -> bool:
+    try:
+        xml = package.read("xl/workbook.xml")
+    except ZIP_ERRORS:
+        raise RegisterError(f"{path.name} is beschadigd: het onderdeel xl/workbook.xml is niet te lezen.") from None
+    m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](1|true)[\"']", xml)
+    return m is not None
+
+
+def _build(
+    path: Path,
+    sheet_name: str,
+    grid: list[list],
+    date1904: bool,
+    errors: Errors | None = None,
+    header_merges: Callable[[], list[str]] = list,
+    keys: Collection[str] | None = None,
+) -> Register:
+    header = grid[0] if grid else []
+    columns, extra = _columns(path, header)
+    missing = [c.header for c in COLUMNS if c.key not in columns]
+    if missing:
+        raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
+    errors = errors or {}
+    lay = registerrows.layout(columns, keys)
+    complaints = registerrows.complaints(grid[1:], 2, lay, date1904, errors)
+    return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
+                    date1904, _duplicates(complaints), lay.only)
+
+
+def _duplicates(complaints: list[Complaint]) -> dict[str, list[int]]:
+    """Numbers (as normalise_number gives them) that stand on more than one row, with those rows."""
+    numbered = [c for c in complaints if c.number]
+    keys = _normalised([c.number for c in numbered])
+    counts = Counter(keys)
+    shared = {key for key, n in counts.items() if n > 1}
+    found: dict[str, list[int]] = {}
+    for key, c in zip(keys, numbered) if shared else ():
+        if key in shared:
+            found.setdefault(key, []).append(c.row)
+    return found
+
+
+def _normalised(numbers: list[str]) -> list[str]:
+    """normalise_number of each; in three C-level passes when no number holds whitespace."""
+    joined = "\x00".join(numbers)
+    if joined.count("\x00") != max(len(numbers) - 1, 0) or _WHITESPACE.search(joined):
+        return [normalise_number(n) for n in numbers]
+    return joined.upper().split("\x00") if numbers else []
+
+
+def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:
+    columns: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for index, text in enumerate(header):
+        norm = normalise_header(text)
+        if not norm:
+            continue
+        column = BY_HEADER.get(norm)
+        if column is None:
+            extra[str(text).strip()] = index
+        elif column.key in columns:
+            raise RegisterError(
+                f"{path.name}: de kolom '{column.header}' staat twee keer in rij 1 "
+                f"(kolom {column_letter(columns[column.key])} en {column_letter(index)})."
+            )
+        else:
+            columns[column.key] = index
+    return columns, extra
+
+
+def _missing_message(path: Path, sheet: str, grid: list[list], missing: list[str], merges: list[str]) -> str:
+    """Why columns are missing: headers lower down, merged header cells, or really absent."""
+    for number, values in enumerate(grid[1:HEADER_SEARCH_ROWS], start=2):
+        known = {BY_HEADER[n].key for v in values if (n := normalise_header(v)) in BY_HEADER}
+        if len(known) >= 3 and len(known) > len(COLUMNS) - len(missing):
+            above = "rij 1" if number == 2 else f"de rijen 1 tot en met {number - 1}"
+            return (f"{path.name}: op tabblad '{sheet}' staan de kolomkoppen in rij {number}, niet in rij 1. "
+                    f"formkit leest de koppen alleen uit rij 1: verwijder {above} boven de koppen "
+                    "(een titel kan in de koptekst van het tabblad). Er is niets gewijzigd.")
+    text = (f"{path.name}: tabblad '{sheet}' mist de kolom(men) {', '.join(repr(m) for m in missing)} "
+            "in rij 1. Voeg ze toe (de naam telt, niet de plaats).")
+    if merges:
+        text += (f" Let op: rij 1 heeft samengevoegde cellen ({', '.join(merges)}); een samengevoegde cel "
+                 "telt als één kop. Maak de samenvoeging ongedaan en geef elke kolom een eigen kop.")
+    return text
+
+

@@ -1,0 +1,167 @@
+"""Register rows into complaints: typed values column by column, unreadable cells as problems.
+
+A register of 20,000 rows holds 720,000 cells of SPEC columns. Working column by column, one type
+check per column lets the common case (all text, or dates and empty cells) run in C-level loops;
+only odd cells (numbers in a text column, text in a date column) go through the careful path.
+Rows can come in parts (see sheetparts): every function takes the worksheet row of its first row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from formkit.register.columns import BY_KEY, COLUMNS, DATE_KEYS, Column, column_letter
+from formkit.dates import DateParseError, dutch_short, to_date
+from formkit.register.model import VALUE_KEYS, Complaint, Problem
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control characters
+POSITION = {c.key: i for i, c in enumerate(COLUMNS)}  # problems of a row are listed in column order
+_first = operator.itemgetter(0)
+ORDER = tuple(BY_KEY[key] for key in VALUE_KEYS)  # the SPEC columns in Complaint's field order
+Errors = dict[int, dict[int, str]]  # Excel error cells: {row: {0-based column: '#N/A'}}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each SPEC column stands, and which columns to turn into values."""
+
+    indices: tuple[int, ...]  # 0-based column of each Complaint field, in Complaint's field order
+    only: frozenset[str] | None  # None: every column
+
+
+def layout(columns: dict[str, int], keys: Collection[str] | None = None) -> Layout:
+    """`keys`: only these columns (and every date column, whose unreadable cells are problems)."""
+    only = None if keys is None else frozenset(keys) | DATE_KEYS
+    if only is not None and not only <= set(VALUE_KEYS):
+        raise ValueError(f"unknown register keys: {sorted(only - set(VALUE_KEYS))}")
+    return Layout(tuple(columns[key] for key in VALUE_KEYS), only)
+
+
+def complaints(rows: list[list], first_row: int, lay: Layout, date1904: bool, errors: Errors
+               ) -> list[Complaint]:
+    """The complaints among these consecutive rows (first_row = worksheet row of rows[0])."""
+    only = lay.only
+    read = [n for n, c in enumerate(ORDER) if only is None or c.key in only]  # fields to convert
+    unread = [lay.indices[n] for n, c in enumerate(ORDER) if only is not None and c.key not in only]
+    problems: dict[int, list[tuple[int, Problem]]] = {}
+    none = [None] * len(rows)
+    values = [none] * len(ORDER)  # Complaint's fields, column by column
+    for n, raw in zip(read, _columns_of(rows, [lay.indices[n] for n in read])):
+        values[n] = _convert(ORDER[n], lay.indices[n], raw, first_row, date1904, problems)
+    if errors:
+        for column, index in zip(ORDER, lay.indices):
+            _error_cells(column, index, rows, first_row, errors, problems)
+    found: list[Complaint] = []
+    for row, row_values in enumerate(zip(*values), start=first_row):
+        listed = problems.get(row)
+        # converted values are None, non-empty text or dates; cells not converted are looked at
+        # only on the rare row where nothing converted holds a value
+        if listed or any(row_values) or (unread and _holds_text(rows[row - first_row], unread, date1904)):
+            found.append(Complaint(row, *row_values, [p for _, p in sorted(listed, key=_first)] if listed else []))
+    return found
+
+
+def last_row(rows: list[list], first_row: int, errors: Errors) -> int:
+    """The last worksheet row among `rows` holding anything, error cells included (0: none)."""
+    last = 0
+    for offset in range(len(rows) - 1, -1, -1):
+        if any(v not in ("", None) for v in rows[offset]):
+            last = first_row + offset
+            break
+    return max(last, *errors) if errors else last
+
+
+def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
+    """The cells of each wanted column, top to bottom ('' where a short row ends)."""
+    if not body:
+        return [() for _ in indices]
+    if len(indices) == 1:  # itemgetter of one index gives the cell, not a tuple
+        return [tuple(_cell(r, indices[0]) for r in body)]
+    getter = operator.itemgetter(*indices)
+    try:
+        rows = list(map(getter, body))
+    except IndexError:  # a part of the sheet narrower than the header, or rows of unequal length
+        need = max(indices) + 1
+        rows = list(map(getter, [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]))
+    return list(zip(*rows))
+
+
+_ODD = object()  # a cell the fast path leaves to the careful one
+
+
+def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: bool,
+             problems: dict[int, list[tuple[int, Problem]]]) -> list:
+    """One column's cells as typed values (None when empty); unreadable cells become problems."""
+    if column.kind == "date":
+        values = [v if type(v) is dt.date else None if v == "" else _ODD for v in raw]
+    elif set(map(type, raw)) <= {str} and not _NEEDS_CLEANING.search("\n".join(raw)):
+        return [v.strip() or None for v in raw]
+    else:
+        values = [v.strip() or None if type(v) is str and not _NEEDS_CLEANING.search(v) else _ODD
+                  for v in raw]
+    if _ODD in values:
+        for offset, value in enumerate(values):
+            if value is not _ODD:
+                continue
+            cell = raw[offset]
+            if column.kind != "date":
+                values[offset] = as_text(cell, date1904)
+                continue
+            try:
+                values[offset] = to_date(cell, date1904)
+            except DateParseError as exc:
+                values[offset] = None
+                row = first_row + offset
+                _problem(problems, column, row, f"{column_letter(index)}{row}", str(exc))
+    return values
+
+
+def _error_cells(column: Column, index: int, rows: list[list], first_row: int, errors: Errors,
+                 problems: dict[int, list[tuple[int, Problem]]]) -> None:
+    """Report the empty cells of this column that hold an Excel error value (#N/A) in the file."""
+    for row, cells in errors.items():
+        offset = row - first_row
+        if index in cells and 0 <= offset < len(rows) and _cell(rows[offset], index) in ("", None):
+            _problem(problems, column, row, f"{column_letter(index)}{row}",
+                     f"de cel bevat de Excel-foutwaarde {cells[index]} (meestal een formule "
+                     "die niet uitkomt); vul een waarde in of herstel de formule")
+
+
+def _cell(row: list, index: int) -> object:
+    return row[index] if index < len(row) else ""
+
+
+def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row: int, cell: str, text: str
+             ) -> None:
+    problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
+
+
+def _holds_text(row: list, indices: list[int], date1904: bool) -> bool:
+    """Whether a row holds a value in one of these (not converted) columns, read as a full read would."""
+    return any(as_text(cell, date1904) is not None for i in indices if (cell := _cell(row, i)) not in ("", None))
+
+
+def as_text(value: object, date1904: bool = False) -> str | None:
+    """A cell value as text: numbers without '.0', dates as dd-mm-jjjj, newlines as \\n."""
+    if value is None:
+        return None
+    if type(value) is float:  # the common number: nothing to clean
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        text = "ja" if value else "nee"
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, dt.datetime):
+        text = dutch_short(value.date())
+    elif isinstance(value, dt.date):
+        text = dutch_short(value)
+    else:
+        text = str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # calamine decodes _x000D_ to \r
+    text = _CONTROL.sub("", text).strip()
+    return text or None

@@ -1,0 +1,85 @@
+"""`formkit init`: a new working folder as SPEC.md lays it out."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formkit.settings import CONFIG_NAME, Settings, load_settings
+from formkit.errors import FormkitError
+from formkit.register.new import write_new_register
+
+FOLDERS = ("register", "templates", "handtekeningen", "dossiers", "formulieren", "rapporten")
+
+
+@dataclass
+class InitResult:
+    settings: Settings
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def bundled_templates() -> list[Path]:
+    """The Word templates shipped with formkit (package data of formkit.workfolder)."""
+    root = Path(str(resources.files(__package__) / "templates"))
+    return sorted(p for p in root.iterdir() if p.name.endswith((".docx", ".md")))
+
+
+def default_settings_text() -> str:
+    """The commented formkit.toml that `init` writes (package data of formkit.workfolder)."""
+    return (resources.files(__package__) / "formkit.toml").read_text(encoding="utf-8")
+
+
+def init_workfolder(folder: Path) -> InitResult:
+    """Create settings, register, templates and folders; refuses to overwrite a register."""
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / CONFIG_NAME
+    created: list[Path] = []
+    kept: list[Path] = []
+    if config.exists():
+        kept.append(config)
+    else:
+        config.write_text(default_settings_text(), encoding="utf-8")
+        created.append(config)
+    settings = load_settings(folder)
+    if settings.register.exists():
+        raise FormkitError(
+            f"Er staat al een register in {settings.register}. formkit init overschrijft het niet; "
+            "kies een lege map of verplaats het bestaande register eerst."
+        )
+    for name in FOLDERS:
+        (folder / name).mkdir(exist_ok=True)
+    for path in (settings.templates, settings.dossiers, settings.forms, settings.reports, settings.signatures):
+        path.mkdir(parents=True, exist_ok=True)
+    handlers = [h.name for h in settings.handlers]
+    created.append(write_new_register(settings.register, handlers, settings.categories))
+    for template in bundled_templates():
+        target = settings.templates / template.name
+        if target.exists():
+            kept.append(target)
+        else:
+            shutil.copyfile(template, target)
+            created.append(target)
+    created += _signatures(settings, kept)
+    return InitResult(settings, created, kept)
+
+
+def _signatures(settings: Settings, kept: list[Path]) -> list[Path]:
+    """A placeholder signature per handler, to be replaced by a scan of the real one."""
+    from formkit.documents.signature import placeholder_signature
+
+    made = []
+    for handler in settings.handlers:
+        if not handler.signature:
+            continue
+        target = settings.root / handler.signature
+        if target.exists():
+            kept.append(target)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        placeholder_signature(handler.name, target)
+        made.append(target)
+    return made
