@@ -24,18 +24,6 @@ def long_run(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--long")) or os.environ.get("FORMKIT_LONG") == "1"
 
 
-@pytest.fixture(params=["heel", "in-delen"])
-def read_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test twice: registers read whole, and every register read in parts of a few rows
-    (sheetparts, which formkit uses for large sheets), so both ways must behave the same."""
-    if request.param == "in-delen":
-        from formkit.register import sheetparts
-
-        monkeypatch.setattr(sheetparts, "MIN_SIZE", 0)
-        monkeypatch.setattr(sheetparts, "PART_SIZE", 300)
-    return request.param
-
-
 @pytest.fixture
 def demo(workfolder):
     """The demo's invented complaints (every state of the procedure) as of 2 Nov 2026, in a fresh

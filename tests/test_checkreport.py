@@ -8,12 +8,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from formkit.check.report import (
-    findings_to_json,
-    format_findings,
-    summary_line,
-    write_check_report,
-)
+from formkit.check.output import findings_to_json, format_findings, summary_line
+from formkit.check.report import write_check_report
 from formkit.check.output import findings_json
 from formkit.settings import load_settings
 from formkit.workfolder.create import default_settings_text

@@ -29,7 +29,7 @@ def test_every_command_has_dutch_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Voorbeeld" in result.output
-    assert f"formkit {command}" in result.output or f"formkit --map" in result.output
+    assert f"formkit {command}" in result.output or "formkit --map" in result.output
 
 
 def test_version_and_python_m():

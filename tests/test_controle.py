@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from formkit.check.report import findings_to_json
+from formkit.check.output import findings_to_json
 from formkit.cli import main
 from formkit.register.columns import BY_KEY
 from formkit.check.deadlines import check

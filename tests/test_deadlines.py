@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 
 from formkit.settings import Handler, Settings, Terms, load_settings
 from formkit.workfolder.create import default_settings_text
-from formkit.register.columns import DATE_KEYS
 from formkit.check.deadlines import (
-    RULE_KEYS,
     check,
     destroy_from,
     handling_deadline,
@@ -24,7 +22,7 @@ from formkit.check.deadlines import (
     reaction_was_late,
 )
 from formkit.check.findings import GROUPS, KINDS, Finding, signal_text, sort_findings
-from formkit.register.model import VALUE_KEYS, Complaint, Problem
+from formkit.register.model import Complaint, Problem
 
 SETTINGS = Settings(root=Path("."), handlers=(Handler("Yvonne Lips"), Handler("Arianda Schepens")))
 TERMS = Terms()
@@ -493,18 +491,7 @@ def test_findings_are_consistent(c, peil, t):
         assert not got & {"vernietigen", "binnenkort-vernietigen", "terugkoppeling-ontbreekt"}
 
 
-TEXT_KEYS = [k for k in VALUE_KEYS if k not in DATE_KEYS]
-texts = st.sampled_from([None, "", "ja", "nee", "Yvonne Lips", "De Geschillencommissie", "4", "x",
-                         "vernietigd op 01-01-2026"])
 
-
-@FAST
-@given(complaints, st.fixed_dictionaries({k: texts for k in TEXT_KEYS}), dates)
-def test_rules_read_no_text_column_outside_rule_keys(c, values, peil):
-    """`controle` reads only RULE_KEYS (and the dates): a rule reading another column fails here."""
-    full = dataclasses.replace(c, **values)
-    blanked = dataclasses.replace(full, **{k: None for k in TEXT_KEYS if k not in RULE_KEYS})
-    assert check([full], peil, SETTINGS) == check([blanked], peil, SETTINGS)
 
 
 @FAST

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import shutil
 import subprocess
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from pypdf import PdfReader, PdfWriter

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from formkit.register.columns import COLUMNS, DATE_KEYS
+from formkit.register.columns import COLUMNS
 from formkit.dates import DateParseError, add_months, add_years, parse_cli_date, to_date
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register.reading import read_register
+from tests.registerfiles import base, cell_xml, edit_sheet, save
 
 
-pytestmark = pytest.mark.usefixtures("read_mode")  # each test reads whole and in parts
 
 HEADERS = [c.header for c in COLUMNS]
 
@@ -185,40 +187,83 @@ def test_rows_shorter_than_the_header_read_as_empty_cells():
     assert register.last_row == 3
 
 
-def test_reading_only_some_columns_finds_the_same_rows_problems_and_duplicates(tmp_path):
+def test_rows_holding_anything_are_complaints_with_their_problems_and_duplicates(tmp_path):
     rows = [{"Klachtnummer": "K-2026-001", "Naam klager": "A"}, {"Naam klager": "Alleen een naam"},
             {"Omschrijving": "  "}, {}, {"Datum reactie": "morgen"}, {"Klachtnummer": "K-2026-001"},
             {"Telefoon": 0}]
-    path = make(tmp_path, rows)
-    full, part = read_register(path), read_register(path, keys={"number"})
-    assert [c.row for c in part.complaints] == [c.row for c in full.complaints] == [2, 3, 6, 7, 8]
-    assert part.duplicates == full.duplicates == {"K-2026-001": [2, 7]}
-    assert part.last_row == full.last_row == 8
-    assert [c.problems for c in part.complaints] == [c.problems for c in full.complaints]
-    assert [c.number for c in part.complaints] == [c.number for c in full.complaints]
-    assert full.complaints[1].name == "Alleen een naam" and part.complaints[1].name is None
-    assert full.complaints[4].phone == "0" and part.complaints[4].phone is None
-    assert part.only == frozenset({"number"}) | DATE_KEYS and full.only is None
-    with pytest.raises(ValueError, match="naam"):
-        read_register(path, keys={"naam"})
+    register = read_register(make(tmp_path, rows))
+    assert [c.row for c in register.complaints] == [2, 3, 6, 7, 8]  # blank and whitespace-only rows are none
+    assert register.duplicates == {"K-2026-001": [2, 7]}
+    assert register.last_row == 8  # the whitespace-only row 4 still counts for where an append goes
+    assert register.complaints[1].name == "Alleen een naam" and register.complaints[4].phone == "0"
+    assert [p.cell for p in register.complaints[2].problems] == ["S6"]  # Datum reactie "morgen"
 
 
-def test_garbage_collector_is_restored_after_a_read(tmp_path):
-    import gc
+def test_error_cells_with_and_without_a_value_and_an_empty_column_a(tmp_path):
+    wb = base(12)
+    ws = wb.active
+    ws.insert_cols(1)  # column A: a staff column, empty below row 1
+    ws["A1"] = "Eigen notitie"
+    for row in (5, 6, 7):
+        for cell in ws[row]:
+            cell.value = None
+    path = save(wb, tmp_path / "register.xlsx")
 
-    path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}])
-    read_register(path)
-    assert gc.isenabled()
-    gc.disable()
-    try:
+    def errors(xml: str) -> str:
+        xml = cell_xml(xml, "C3", "<v>#N/A</v>", ' t="e"')  # Datum ontvangst of row 3 (A moved right)
+        return re.sub(r'<row r="6".*?</row>', '<row r="6"><c r="D6" t="e"/></row>', xml, flags=re.S)  # no value
+
+    register = read_register(edit_sheet(path, errors))
+    by_row = {c.row: c for c in register.complaints}
+    assert [(p.cell, p.header) for p in by_row[3].problems] == [("C3", "Datum ontvangst")]
+    assert "#N/A" in by_row[3].problems[0].text and by_row[3].received is None
+    assert [(p.cell, p.header) for p in by_row[6].problems] == [("D6", "Wijze van indienen")]
+    assert "(zonder tekst)" in by_row[6].problems[0].text
+    assert 5 not in by_row and 7 not in by_row and register.extra_columns["Eigen notitie"] == 0
+
+
+@pytest.mark.parametrize("change, why", [
+    (lambda xml: xml.replace("<sheetData>", "<sheetData><!-- <row r=\"9\"> -->", 1), "comment"),
+    (lambda xml: re.sub(r'<row r="\d+"', "<row", xml), "rows without r"),
+])
+def test_odd_sheet_xml_reads_as_excel_shows_it(tmp_path, change, why):
+    path = save(base(6), tmp_path / "register.xlsx")
+    before = read_register(path)
+    after = read_register(edit_sheet(path, change))
+    assert [repr(c) for c in after.complaints] == [repr(c) for c in before.complaints], why
+
+
+def test_a_sheet_without_rows_is_an_empty_register(tmp_path):
+    path = edit_sheet(save(base(6), tmp_path / "register.xlsx"),
+                      lambda xml: re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", xml, flags=re.S))
+    with pytest.raises(RegisterError, match="mist de kolom"):
         read_register(path)
-        assert not gc.isenabled()  # a caller that paused it keeps it paused
-    finally:
-        gc.enable()
-    (tmp_path / "register.xlsx").write_bytes(b"PK\x03\x04 kapot")
-    with pytest.raises(RegisterError):
+
+
+def test_a_sheet_packed_with_an_unknown_compression_is_refused(tmp_path):
+    path = save(base(8), tmp_path / "register.xlsx")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # local header and central directory entry
+        at = data.find(header)
+        while at >= 0:
+            name_at = at + (30 if header == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                method_at = at + (8 if header == b"PK\x03\x04" else 10)
+                data[method_at:method_at + 2] = (99).to_bytes(2, "little")  # zipfile: NotImplementedError
+            at = data.find(header, at + 4)
+    path.write_bytes(bytes(data))
+    with pytest.raises(RegisterError) as refused:
         read_register(path)
-    assert gc.isenabled()
+    assert "register.xlsx" in refused.value.message
+
+
+def test_a_register_saved_by_libreoffice_with_shared_strings_reads_the_same(demo, lo_convert):
+    saved = lo_convert(demo.register, "xlsx:Calc MS Excel 2007 XML", demo.root / "lo")
+    assert b"sharedStrings" in zipfile.ZipFile(saved).read("[Content_Types].xml")
+    original, resaved = read_register(demo.register), read_register(saved)
+    assert [(c.row, c.number, c.received, c.name, c.description, c.handled_date) for c in resaved.complaints] == [
+        (c.row, c.number, c.received, c.name, c.description, c.handled_date) for c in original.complaints]
 
 
 def test_cli_dates_and_month_arithmetic():

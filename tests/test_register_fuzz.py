@@ -48,7 +48,6 @@ from tests.registerfiles import (
 )
 
 
-pytestmark = pytest.mark.usefixtures("read_mode")  # each test reads whole and in parts
 
 TODAY = dt.date(2026, 11, 24)
 

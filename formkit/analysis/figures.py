@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from formkit.check import deadlines
-from formkit.register.columns import BY_HEADER, normalise_header
 from formkit.settings import Terms
 from formkit.dates import add_months
 from formkit.register.model import Complaint
@@ -254,7 +253,7 @@ def analyse(complaints: Sequence[Complaint], terms: Terms, period: Period, today
 
 def fact(c: Complaint, terms: Terms, today: dt.date) -> Fact:
     """One complaint's contribution, using the rules of `deadlines` (as known on `today`)."""
-    bad = _unreadable_keys(c)
+    bad = c.unreadable_keys()
     received = c.received
     assert received is not None
     impossible = bool((c.handled_date and c.handled_date < received) or
@@ -342,7 +341,3 @@ def tally(facts: Sequence[Fact], attribute: str) -> tuple[Tally, ...]:
 
 def _clean(value: str | None) -> str | None:
     return " ".join((value or "").split()) or None
-
-
-def _unreadable_keys(c: Complaint) -> set[str]:
-    return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}

@@ -1,28 +1,25 @@
-"""Data quality of one register row: what `controle` reports as gegevens-onjuist.
-
-Also the small text helpers the rules share (row number, unreadable cells, Dutch counts and lists).
-"""
+"""Data quality of one register row: what `controle` reports as gegevens-onjuist."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from formkit.register.columns import BY_HEADER, normalise_header
 from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.register.model import Complaint
+from formkit.words import and_list
 
 
 def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int] = ()) -> list[str]:
     """Dutch texts for each gegevens-onjuist finding of one row (one text per problem)."""
     texts: list[str] = []  # each gets "Rij N: " in front
-    bad = _unreadable_keys(c)
-    number = _number(c)
+    bad = c.unreadable_keys()
+    number = c.number_text
     if not number and "number" not in bad:
         texts.append("Klachtnummer ontbreekt.")
     rows = sorted(set(duplicate_rows) | {c.row}) if duplicate_rows else ()
     if number and len(rows) > 1:
-        texts.append(f"Klachtnummer {number} komt meer dan eens voor: rijen {_and(rows)}. "
+        texts.append(f"Klachtnummer {number} komt meer dan eens voor: rijen {and_list(rows)}. "
                      "Geef elke klacht een eigen nummer.")
     received = c.received
     if received is None and "received" not in bad:
@@ -36,7 +33,7 @@ def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int
     if settings.handler(c.handler) is None and "handler" not in bad:
         name = " ".join((c.handler or "").split())
         if name and settings.handlers:
-            known = _and([h.name for h in settings.handlers])
+            known = and_list([h.name for h in settings.handlers])
             texts.append(f"Behandelaar '{name}' staat niet in formkit.toml (bekend: {known}).")
         elif not name and c.is_open:
             texts.append("Geen Behandelaar ingevuld voor deze openstaande klacht.")
@@ -51,23 +48,3 @@ def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int
         end = "" if text.endswith((".", "!", "?")) else "."
         texts.append(f"Cel {p.cell} ({p.header}) is niet te lezen: {text}{end}")
     return texts
-
-
-def _number(c: Complaint) -> str:
-    return (c.number or "").strip()
-
-
-def _unreadable_keys(c: Complaint) -> set[str]:
-    """Keys of the columns whose cell could not be read on this row."""
-    if not c.problems:
-        return set()
-    return {BY_HEADER[h].key for p in c.problems if (h := normalise_header(p.header)) in BY_HEADER}
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def _and(items: Sequence[object]) -> str:
-    words = [str(i) for i in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]

@@ -43,16 +43,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from formkit.settings import Settings, Terms
-from formkit.check.dataquality import _n, _number, _unreadable_keys
-from formkit.check.dataquality import data_problems  # noqa: F401 (part of the rules' API)
+from formkit.check.dataquality import data_problems
 from formkit.dates import add_months, add_years, dutch_short
 from formkit.check.findings import Finding, sort_findings
-from formkit.register.gcpause import gc_paused
 from formkit.register.model import Complaint
+from formkit.words import count
 
-# The text columns the rules read (they read every date column too): `controle` reads only these.
-RULE_KEYS = frozenset({"number", "serious", "handler", "third_party", "third_party_ruling", "satisfaction",
-                       "signal", "remarks"})
 NO_THIRD_PARTY = frozenset({"", "nee", "n.v.t.", "nvt", "geen", "-"})
 
 
@@ -124,11 +120,11 @@ def _handling_explanation(c: Complaint, terms: Terms, original: dt.date) -> str:
     """How the handling deadline came about, in Dutch, including why an extension did not count."""
     received = f"Ontvangen op {dutch_short(c.received)}"
     if c.is_serious:
-        haste = _n(terms.serious_days, "dag", "dagen")
+        haste = count(terms.serious_days, "dag", "dagen")
         text = (f"Ernstige klacht: met spoed afhandelen, binnen {haste}. "
                 f"{received}; uiterlijk {dutch_short(original)}.")
     else:
-        text = (f"{received}; afhandeling binnen {_n(terms.handling_months, 'maand', 'maanden')}, "
+        text = (f"{received}; afhandeling binnen {count(terms.handling_months, 'maand', 'maanden')}, "
                 f"uiterlijk {dutch_short(original)}.")
     notice, until = c.extension_notice_date, c.extended_until
     if _extension_counts(c, original) and until and until > original:
@@ -157,39 +153,21 @@ def check(
     settings: Settings,
     duplicates: Mapping[str, Sequence[int]] | None = None,
 ) -> list[Finding]:
-    """Every finding for the register on `peildatum`, sorted as `controle` shows them."""
-    run = Check(peildatum, settings)
-    run.add(complaints)
-    return run.findings(duplicates)
+    """Every finding for the register on `peildatum`, sorted as `controle` shows them.
 
-
-class Check:
-    """`check` in two steps, so rows are checked while the rest of a large register is read:
-    `add` complaints as they come, then `findings` once every row (and so every number) is known."""
-
-    def __init__(self, peildatum: dt.date, settings: Settings) -> None:
-        self.peildatum, self.settings = peildatum, settings
-        self._checked: list[tuple[Complaint, list[Finding]]] = []
-
-    def add(self, complaints: Sequence[Complaint]) -> None:
-        with gc_paused():
-            self._checked += [(c, check_complaint(c, self.peildatum, self.settings)) for c in complaints]
-
-    def findings(self, duplicates: Mapping[str, Sequence[int]] | None = None) -> list[Finding]:
-        """All findings, sorted; rows that share a Klachtnummer are checked again, with those rows."""
-        numbers = [_number(c) for c, _ in self._checked]
-        counts = Counter(numbers)
-        rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
-        for (c, _), number in zip(self._checked, numbers):
-            if number and (counts[number] > 1 or number in rows):
-                rows.setdefault(number, set()).add(c.row)
-        found: list[Finding] = []
-        with gc_paused():
-            for (c, findings), number in zip(self._checked, numbers):
-                shared = rows.get(number, ())
-                found += check_complaint(c, self.peildatum, self.settings, sorted(shared)) if len(shared) > 1 \
-                    else findings
-            return sort_findings(found)
+    Rows that share a Klachtnummer (those passed in, and those seen here) are checked with those rows.
+    """
+    numbers = [c.number_text for c in complaints]
+    counts = Counter(numbers)
+    rows: dict[str, set[int]] = {k.strip(): set(v) for k, v in (duplicates or {}).items()}
+    for c, number in zip(complaints, numbers, strict=True):
+        if number and (counts[number] > 1 or number in rows):
+            rows.setdefault(number, set()).add(c.row)
+    found: list[Finding] = []
+    for c, number in zip(complaints, numbers, strict=True):
+        shared = rows.get(number, ())
+        found += check_complaint(c, peildatum, settings, sorted(shared) if len(shared) > 1 else ())
+    return sort_findings(found)
 
 
 def check_complaint(
@@ -200,7 +178,7 @@ def check_complaint(
         return []
     hits: list[Hit] = [("gegevens-onjuist", None, text)
                        for text in data_problems(c, settings, duplicate_rows)]
-    bad = _unreadable_keys(c)
+    bad = c.unreadable_keys()
     terms = settings.terms
     for rule in RULES:
         hits += rule(c, peildatum, terms, bad)
@@ -208,7 +186,7 @@ def check_complaint(
         return []
     known = settings.handler(c.handler)
     handler = known.name if known else (" ".join((c.handler or "").split()) or None)
-    number, serious, row = _number(c), c.is_serious, c.row
+    number, serious, row = c.number_text, c.is_serious, c.row
     return [
         Finding(number, kind, deadline, (peildatum - deadline).days if deadline else None, serious, handler, text, row)
         for kind, deadline, text in hits
@@ -232,8 +210,8 @@ def _reaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
     late = (peildatum - deadline).days
     return [("reactie-te-laat", deadline,
              f"Ontvangen op {dutch_short(c.received)}; reactie binnen "
-             f"{_n(terms.reaction_days, 'dag', 'dagen')}, uiterlijk {dutch_short(deadline)}. "
-             f"Er is nog geen Datum reactie: {_n(late, 'dag', 'dagen')} te laat.")]
+             f"{count(terms.reaction_days, 'dag', 'dagen')}, uiterlijk {dutch_short(deadline)}. "
+             f"Er is nog geen Datum reactie: {count(late, 'dag', 'dagen')} te laat.")]
 
 
 def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]) -> list[Hit]:
@@ -248,10 +226,10 @@ def _handling_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str]
     if days > 0:
         basis = _handling_explanation(c, terms, original)
         return [("afhandeling-te-laat", deadline,
-                 f"Nog niet afgehandeld. {basis} Nu {_n(days, 'dag', 'dagen')} te laat.")]
+                 f"Nog niet afgehandeld. {basis} Nu {count(days, 'dag', 'dagen')} te laat.")]
     if -days <= terms.nearly_late_days:
         basis = _handling_explanation(c, terms, original)
-        left = "Vandaag is de laatste dag" if days == 0 else f"Nog {_n(-days, 'dag', 'dagen')} te gaan"
+        left = "Vandaag is de laatste dag" if days == 0 else f"Nog {count(-days, 'dag', 'dagen')} te gaan"
         hint = ("" if deadline != original else " Lukt dat niet, stuur dan op tijd een verlengingsbericht.")
         return [("afhandeling-bijna-te-laat", deadline,
                  f"Nog niet afgehandeld. {basis} {left}.{hint}")]
@@ -279,7 +257,7 @@ def _satisfaction_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[
         return []
     return [("tevredenheid-ontbreekt", due,
              f"Afgehandeld op {dutch_short(c.handled_date)}; de tevredenheid had binnen "
-             f"{_n(terms.satisfaction_days, 'dag', 'dagen')} gemeten moeten zijn (uiterlijk "
+             f"{count(terms.satisfaction_days, 'dag', 'dagen')} gemeten moeten zijn (uiterlijk "
              f"{dutch_short(due)}), maar Tevredenheid is leeg.")]
 
 
@@ -307,11 +285,11 @@ def _retention_rule(c: Complaint, peildatum: dt.date, terms: Terms, bad: set[str
     if left > 0 and left > terms.retention_warning_days:  # neither due nor to be warned about
         return []
     kept = (f"Afgehandeld op {dutch_short(c.handled_date)}; bewaren tot "
-            f"{_n(terms.retention_years, 'jaar', 'jaar')} na afhandeling.")
+            f"{count(terms.retention_years, 'jaar', 'jaar')} na afhandeling.")
     if left <= 0:
         return [("vernietigen", destroy, f"{kept} Vernietigen vanaf {dutch_short(destroy)}.")]
     return [("binnenkort-vernietigen", destroy,
-             f"{kept} Vernietigen vanaf {dutch_short(destroy)}, over {_n(left, 'dag', 'dagen')}.")]
+             f"{kept} Vernietigen vanaf {dutch_short(destroy)}, over {count(left, 'dag', 'dagen')}.")]
 
 
 RULES = (_reaction_rule, _handling_rule, _feedback_rule, _satisfaction_rule, _third_party_rule,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from formkit.check.dataquality import _n
 from formkit.dates import dutch_short
+from formkit.words import count
 
 KINDS: tuple[str, ...] = (
     "reactie-te-laat", "afhandeling-te-laat", "afhandeling-bijna-te-laat", "terugkoppeling-ontbreekt",
@@ -139,4 +139,4 @@ def short_text(f: Finding) -> str:
     template = SHORT_TEXTS.get(f.kind)
     if template is None:
         return f.explanation
-    return template.format(late=_n(f.days or 0, "dag", "dagen"), day=dutch_short(f.deadline))
+    return template.format(late=count(f.days or 0, "dag", "dagen"), day=dutch_short(f.deadline))

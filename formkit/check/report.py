@@ -1,7 +1,7 @@
 """The .xlsx report of `formkit controle --rapport`: a summary sheet and one sheet per group.
 
-The terminal and JSON outputs live in `checkoutput` (re-exported here), so that printing findings
-never has to import openpyxl.
+The terminal and JSON outputs live in `check.output`, so that printing findings never imports
+openpyxl.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from formkit.dates import dutch_short
 from formkit.check.findings import GROUPS, Finding, Group, grouped
 from formkit.atomic import atomic_save
-from formkit.check.output import _who
-from formkit.check.output import days_text, findings_to_json, format_findings, summary_line  # noqa: F401 (API)
+from formkit.check.output import who
 from formkit.errors import DocumentError
 
 COLUMNS = (  # header, width
@@ -94,7 +93,7 @@ def _write_group(ws: Worksheet, findings: Sequence[Finding]) -> None:
         cell.font = BOLD
         cell.fill = HEADER_FILL
     for f in findings:
-        ws.append([_who(f), f.handler or "", "ja" if f.serious else "nee", f.deadline, f.days,
+        ws.append([who(f), f.handler or "", "ja" if f.serious else "nee", f.deadline, f.days,
                    f.explanation])
         row = ws.max_row
         ws.cell(row=row, column=4).number_format = DATE_FORMAT

@@ -22,6 +22,7 @@ from formkit.cli.common import (
 from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.errors import InputError
+from formkit.words import count
 
 if TYPE_CHECKING:
     from formkit.check.findings import Finding
@@ -61,8 +62,8 @@ def controle_command(
       formkit controle --markeer --rapport rapporten/controle-november.xlsx
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
+    from formkit.check.deadlines import check
     from formkit.check.output import findings_json
-    from formkit.check.deadlines import RULE_KEYS, Check
     from formkit.register.reading import read_register
 
     if rapport is not None and rapport.suffix.lower() != ".xlsx":
@@ -72,9 +73,8 @@ def controle_command(
     if markeer:
         findings, changed = _mark(settings, peildatum)
     else:
-        run = Check(peildatum, settings)  # rows are checked while the rest of the register is read
-        register = read_register(settings.register, keys=RULE_KEYS, each_part=run.add)
-        findings = run.findings(register.duplicates)
+        register = read_register(settings.register)
+        findings = check(register.complaints, peildatum, settings, register.duplicates)
     if as_json:
         if sys.stdout.isatty():  # indented for a person; as text, so a Windows console shows é right
             click.echo(findings_json(findings, peildatum, pretty=True).decode("utf-8"))
@@ -83,7 +83,7 @@ def controle_command(
     else:
         _print_findings(findings, peildatum)
     if markeer:
-        info(f"Signalering bijgewerkt bij {_n(changed, 'klacht', 'klachten')}." if changed
+        info(f"Signalering bijgewerkt bij {count(changed, 'klacht', 'klachten')}." if changed
              else "De kolom Signalering was al bijgewerkt; het register is niet gewijzigd.")
     if rapport is not None:
         from formkit.check.report import write_check_report
@@ -166,14 +166,14 @@ def vernietig_command(ctx: click.Context, peildatum: dt.date | None, uitvoeren: 
     for plan in ready:
         _print_plan(plan)
     backups = len(list_backups(settings.register))
-    count = _n(len(ready), "klacht", "klachten")
+    how_many = count(len(ready), "klacht", "klachten")
     if not uitvoeren:
-        info(f"\n{count} over de bewaartermijn. Vernietig met: formkit vernietig --uitvoeren")
+        info(f"\n{how_many} over de bewaartermijn. Vernietig met: formkit vernietig --uitvoeren")
         # the destruction itself makes one more backup first (of the register as it is now)
         info(f"Dan worden ook alle reservekopieën van het register verwijderd ({backups} nu, plus de kopie "
              "die de vernietiging zelf eerst maakt): die bevatten deze gegevens nog.")
         ctx.exit(1)
-    if not yes and not _confirm(f"{count} definitief vernietigen? Dit kan niet ongedaan worden gemaakt."):
+    if not yes and not _confirm(f"{how_many} definitief vernietigen? Dit kan niet ongedaan worden gemaakt."):
         info("Niets vernietigd.")
         ctx.exit(1)
     result = destroy(settings, peildatum, numbers=[p.number for p in ready])
@@ -192,33 +192,29 @@ def _confirm(question: str) -> bool:
 
 
 def _print_plan(plan: Plan) -> None:
-    files = (_n(len(plan.files), "bestand", "bestanden") + " in het dossier") if plan.dossiers else "geen dossier"
+    files = (count(len(plan.files), "bestand", "bestanden") + " in het dossier") if plan.dossiers else "geen dossier"
     if plan.leftover:
         click.echo(f"{plan.number:<12}  register al geanonimiseerd; nog {files}")
         return
     click.echo(f"{plan.number:<12}  afgehandeld {dutch_short(plan.handled)}  "
                f"vernietigen vanaf {dutch_short(plan.destroy_from)}  "
-               f"{_n(len(plan.headers), 'kolom', 'kolommen')}, {files}")
+               f"{count(len(plan.headers), 'kolom', 'kolommen')}, {files}")
     if plan.headers:
         click.echo(f"{'':<12}  kolommen: {', '.join(plan.headers)}")
 
 
 def _print_destruction(result: Destruction) -> None:
     for record in result.records:
-        done = [f"{_n(len(record.headers), 'kolom', 'kolommen')} leeggemaakt"] if record.headers else []
+        done = [f"{count(len(record.headers), 'kolom', 'kolommen')} leeggemaakt"] if record.headers else []
         if record.dossier:
-            done.append(f"dossier met {_n(len(record.hashes), 'bestand', 'bestanden')} verwijderd")
+            done.append(f"dossier met {count(len(record.hashes), 'bestand', 'bestanden')} verwijderd")
         click.echo(f"{record.number:<12}  vernietigd: {', '.join(done) or 'niets meer te verwijderen'}")
     if result.log is not None:
         info("Vastgelegd in het vernietigingslog (zonder persoonsgegevens):")
         show_path(result.log)
     removed = len(result.backups_removed)
-    info(f"{_n(removed, 'reservekopie', 'reservekopieën')} van het register met deze gegevens verwijderd."
+    info(f"{count(removed, 'reservekopie', 'reservekopieën')} van het register met deze gegevens verwijderd."
          if removed else "Er waren geen reservekopieën van het register met deze gegevens.")
     for trace in result.traces:
         warn(f"Let op, {trace}. Verwijder die zelf in Excel (opmerkingen bij cellen, filters, "
              "draaitabellen of andere tabbladen).")
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
+from formkit.register.columns import BY_HEADER, BY_KEY, normalise_header
+
 
 @dataclass
 class Problem:
@@ -59,6 +61,11 @@ class Complaint:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def number_text(self) -> str:
+        """Klachtnummer as typed, trimmed; "" when empty."""
+        return (self.number or "").strip()
+
+    @property
     def is_serious(self) -> bool:
         serious = self.serious
         return serious == "ja" or (serious is not None and serious.strip().lower() == "ja")
@@ -86,10 +93,14 @@ class Complaint:
         return int(value) if value.is_integer() and 1 <= value <= 5 else None
 
     def problem_for(self, key: str) -> Problem | None:
-        from formkit.register.columns import BY_KEY
-
         header = BY_KEY[key].header
         return next((p for p in self.problems if p.header == header), None)
+
+    def unreadable_keys(self) -> set[str]:
+        """Keys of the columns whose cell could not be read on this row."""
+        if not self.problems:
+            return set()
+        return {BY_HEADER[h].key for p in self.problems if (h := normalise_header(p.header)) in BY_HEADER}
 
 
 VALUE_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Complaint) if f.name not in ("row", "problems"))

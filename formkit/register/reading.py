@@ -13,8 +13,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +21,10 @@ import python_calamine
 
 from formkit.register import rows as registerrows
 
-from formkit.register import sheetparts
 from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
-from formkit.register.gcpause import gc_paused
 from formkit.register.model import Complaint
-from formkit.register.file import ZIP_ERRORS, check_kind, error_cells, sheet_part
+from formkit.register.file import ZIP_ERRORS, check_kind, error_cells
 from formkit.register.rows import Errors
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
@@ -47,7 +44,7 @@ class Register:
     last_row: int  # last worksheet row holding anything (1 = header only)
     date1904: bool = False
     duplicates: dict[str, list[int]] = field(default_factory=dict)
-    only: frozenset[str] | None = None  # read with `keys`: the other text fields were left None
+    data: bytes = b""  # the file's bytes as read: a write compares them with the file under its lock
 
     def find(self, number: str) -> Complaint | None:
         """The complaint with this number; refuses when the number is on several rows."""
@@ -86,27 +83,11 @@ def normalise_number(number: str) -> str:
     return "".join(str(number).split()).upper()
 
 
-def read_register(path: Path, data: bytes | None = None, keys: Collection[str] | None = None,
-                  each_part: Callable[[list[Complaint]], object] | None = None) -> Register:
-    """Read the register at `path` (or from `data`, the bytes of that file).
-
-    With `keys`, only those columns (and every date column, whose unreadable cells are problems)
-    are turned into values; the other fields stay None. Which rows are complaints, duplicates,
-    error cells and last_row are the same as in a full read.
-
-    `each_part` is handed every complaint once, as soon as it is read: a large sheet is read in
-    parts, and the caller can work on one part while the next ones are parsed.
-    """
+def read_register(path: Path, data: bytes | None = None) -> Register:
+    """Read the register at `path` (or from `data`, the bytes of that file): the whole sheet, once."""
     path = Path(path)
     if data is None:
-        if not path.exists():
-            raise RegisterError(
-                f"Het register {path} bestaat niet. Maak een werkmap met 'formkit init' of geef --register op."
-            )
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise RegisterError(f"Het register {path} is niet te openen: {exc.strerror or exc}.") from None
+        data = read_bytes(path)
     package = check_kind(path, data)
     date1904 = _is_date1904(path, package)
     try:
@@ -115,77 +96,27 @@ def read_register(path: Path, data: bytes | None = None, keys: Collection[str] |
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise RegisterError(f"{path.name} is geen leesbaar Excel-bestand (.xlsx): {exc}.") from None
     sheet_name = _choose_sheet(path, names)
-    handed: set[int] = set()  # rows given to each_part: a fallback to a whole read skips them
-
-    def hand_over(found: list[Complaint]) -> None:
-        if each_part is not None:
-            found = [c for c in found if c.row not in handed] if handed else found
-            handed.update(c.row for c in found)
-            each_part(found)
-
-    with gc_paused():
-        member = sheet_part(package, sheet_name)
-        if member and sheetparts.worth_splitting(package, member):
-            try:
-                return _read_in_parts(path, package, member, sheet_name, date1904, keys, hand_over)
-            except sheetparts.Unsplittable:
-                pass  # read whole, below
-        register = _read_whole(path, workbook, package, sheet_name, date1904, keys)
-        hand_over(register.complaints)
-        return register
-
-
-def _read_whole(path: Path, workbook: python_calamine.CalamineWorkbook, package: zipfile.ZipFile,
-                sheet_name: str, date1904: bool, keys: Collection[str] | None) -> Register:
-    # calamine shows error cells (#N/A) as empty, so they are found in the XML; that scan runs
-    # beside calamine's parse (both release the GIL), which hides its cost on a register of any size
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(error_cells, package, sheet_name)
-        try:
-            sheet = workbook.get_sheet_by_name(sheet_name)
-            grid = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
-        errors = scan.result()
-    return _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet), keys)
-
-
-def _read_in_parts(path: Path, package: zipfile.ZipFile, member: str, sheet_name: str, date1904: bool,
-                   keys: Collection[str] | None, hand_over: Callable[[list[Complaint]], None]) -> Register:
-    """A large sheet: the rows of one part become complaints while the next parts are parsed."""
-    parts = sheetparts.read_parts(package, member, date1904)
-    first = next(parts)
     try:
-        columns, extra = _columns(path, first.rows[0] if first.rows else [])
-    except RegisterError:
-        columns, extra = {}, {}
-    if any(c.key not in columns for c in COLUMNS):  # the whole read words the message (merged cells)
-        raise sheetparts.Unsplittable("header refused")
-    lay = registerrows.layout(columns, keys)
-    complaints = registerrows.complaints(first.rows[1:], 2, lay, date1904, first.errors)
-    hand_over(complaints)
-    last = registerrows.last_row(first.rows, 1, first.errors)
-    covered, errors = [(1, len(first.rows))], dict(first.errors)
-    for part in parts:
-        found = registerrows.complaints(part.rows, part.first_row, lay, date1904, part.errors)
-        hand_over(found)
-        complaints += found
-        last = max(last, registerrows.last_row(part.rows, part.first_row, part.errors))
-        covered.append((part.first_row, part.first_row + len(part.rows) - 1))
-        errors.update(part.errors)
-    # A row holding only error cells without a value lies outside calamine's rows for its part; a
-    # whole read has it inside the grid (and makes it a complaint) when a later row has values.
-    end = max(high for _, high in covered)
-    stray = {row: cells for row, cells in errors.items()
-             if row <= end and not any(low <= row <= high for low, high in covered)}
-    for row in sorted(stray):
-        found = registerrows.complaints([[]], row, lay, date1904, {row: stray[row]})
-        hand_over(found)
-        complaints += found
-    if stray:
-        complaints.sort(key=lambda c: c.row)
-    return Register(path, sheet_name, complaints, columns, extra, max(last, 1), date1904,
-                    _duplicates(complaints), lay.only)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        grid = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise RegisterError(f"{path.name}: tabblad '{sheet_name}' is niet te lezen: {exc}.") from None
+    errors = error_cells(package, sheet_name)  # calamine shows error cells (#N/A) as empty
+    register = _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
+    register.data = data
+    return register
+
+
+def read_bytes(path: Path) -> bytes:
+    """The register file's bytes, or a Dutch refusal saying why they cannot be had."""
+    if not path.exists():
+        raise RegisterError(
+            f"Het register {path} bestaat niet. Maak een werkmap met 'formkit init' of geef --register op."
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RegisterError(f"Het register {path} is niet te openen: {exc.strerror or exc}.") from None
 
 
 def _choose_sheet(path: Path, names: list[str]) -> str:
@@ -228,7 +159,6 @@ def _build(
     date1904: bool,
     errors: Errors | None = None,
     header_merges: Callable[[], list[str]] = list,
-    keys: Collection[str] | None = None,
 ) -> Register:
     header = grid[0] if grid else []
     columns, extra = _columns(path, header)
@@ -236,10 +166,9 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    lay = registerrows.layout(columns, keys)
-    complaints = registerrows.complaints(grid[1:], 2, lay, date1904, errors)
+    complaints = registerrows.complaints(grid[1:], 2, columns, date1904, errors)
     return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
-                    date1904, _duplicates(complaints), lay.only)
+                    date1904, _duplicates(complaints))
 
 
 def _duplicates(complaints: list[Complaint]) -> dict[str, list[int]]:

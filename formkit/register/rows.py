@@ -1,9 +1,8 @@
 """Register rows into complaints: typed values column by column, unreadable cells as problems.
 
-A register of 20,000 rows holds 720,000 cells of SPEC columns. Working column by column, one type
-check per column lets the common case (all text, or dates and empty cells) run in C-level loops;
-only odd cells (numbers in a text column, text in a date column) go through the careful path.
-Rows can come in parts (see sheetparts): every function takes the worksheet row of its first row.
+Column by column, because a column has one kind: text columns are nearly always all text and
+date columns all dates or empty, so each column is checked once and only odd cells (a number in
+a text column, text in a date column) go through the careful, per-cell conversion.
 """
 
 from __future__ import annotations
@@ -11,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
 
-from formkit.register.columns import BY_KEY, COLUMNS, DATE_KEYS, Column, column_letter
+from formkit.register.columns import BY_KEY, COLUMNS, Column, column_letter
 from formkit.dates import DateParseError, dutch_short, to_date
 from formkit.register.model import VALUE_KEYS, Complaint, Problem
 
@@ -26,42 +23,23 @@ ORDER = tuple(BY_KEY[key] for key in VALUE_KEYS)  # the SPEC columns in Complain
 Errors = dict[int, dict[int, str]]  # Excel error cells: {row: {0-based column: '#N/A'}}
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where each SPEC column stands, and which columns to turn into values."""
-
-    indices: tuple[int, ...]  # 0-based column of each Complaint field, in Complaint's field order
-    only: frozenset[str] | None  # None: every column
-
-
-def layout(columns: dict[str, int], keys: Collection[str] | None = None) -> Layout:
-    """`keys`: only these columns (and every date column, whose unreadable cells are problems)."""
-    only = None if keys is None else frozenset(keys) | DATE_KEYS
-    if only is not None and not only <= set(VALUE_KEYS):
-        raise ValueError(f"unknown register keys: {sorted(only - set(VALUE_KEYS))}")
-    return Layout(tuple(columns[key] for key in VALUE_KEYS), only)
-
-
-def complaints(rows: list[list], first_row: int, lay: Layout, date1904: bool, errors: Errors
+def complaints(rows: list[list], first_row: int, columns: dict[str, int], date1904: bool, errors: Errors
                ) -> list[Complaint]:
-    """The complaints among these consecutive rows (first_row = worksheet row of rows[0])."""
-    only = lay.only
-    read = [n for n, c in enumerate(ORDER) if only is None or c.key in only]  # fields to convert
-    unread = [lay.indices[n] for n, c in enumerate(ORDER) if only is not None and c.key not in only]
+    """The complaints among these consecutive rows (first_row = worksheet row of rows[0]).
+
+    `columns` maps each SPEC column key to its 0-based index; a row holding nothing is no complaint.
+    """
+    indices = [columns[key] for key in VALUE_KEYS]
     problems: dict[int, list[tuple[int, Problem]]] = {}
-    none = [None] * len(rows)
-    values = [none] * len(ORDER)  # Complaint's fields, column by column
-    for n, raw in zip(read, _columns_of(rows, [lay.indices[n] for n in read])):
-        values[n] = _convert(ORDER[n], lay.indices[n], raw, first_row, date1904, problems)
+    values = [_convert(column, index, raw, first_row, date1904, problems)
+              for column, index, raw in zip(ORDER, indices, _columns_of(rows, indices), strict=True)]
     if errors:
-        for column, index in zip(ORDER, lay.indices):
+        for column, index in zip(ORDER, indices, strict=True):
             _error_cells(column, index, rows, first_row, errors, problems)
     found: list[Complaint] = []
-    for row, row_values in enumerate(zip(*values), start=first_row):
+    for row, row_values in enumerate(zip(*values, strict=True), start=first_row):
         listed = problems.get(row)
-        # converted values are None, non-empty text or dates; cells not converted are looked at
-        # only on the rare row where nothing converted holds a value
-        if listed or any(row_values) or (unread and _holds_text(rows[row - first_row], unread, date1904)):
+        if listed or any(row_values):  # converted values are None, non-empty text or dates
             found.append(Complaint(row, *row_values, [p for _, p in sorted(listed, key=_first)] if listed else []))
     return found
 
@@ -85,7 +63,7 @@ def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
     getter = operator.itemgetter(*indices)
     try:
         rows = list(map(getter, body))
-    except IndexError:  # a part of the sheet narrower than the header, or rows of unequal length
+    except IndexError:  # rows of unequal length (calamine pads them, but a grid from elsewhere may not)
         need = max(indices) + 1
         rows = list(map(getter, [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]))
     return list(zip(*rows))
@@ -140,10 +118,6 @@ def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row
              ) -> None:
     problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
 
-
-def _holds_text(row: list, indices: list[int], date1904: bool) -> bool:
-    """Whether a row holds a value in one of these (not converted) columns, read as a full read would."""
-    return any(as_text(cell, date1904) is not None for i in indices if (cell := _cell(row, i)) not in ("", None))
 
 
 def as_text(value: object, date1904: bool = False) -> str | None:
