@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 from formkit.intake import import_forms
 from formkit.pdf.forms import make_form
-from formkit.register.storage import LOG_NAME
+from formkit.register.logbook import LOG_NAME
 
 from bench_register import build  # noqa: E402  (same folder)
 from results import record

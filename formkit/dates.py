@@ -8,8 +8,8 @@ import re
 from functools import lru_cache
 
 
-EPOCH_1900 = dt.date(1899, 12, 30)  # Excel's 1900 system, including its phantom 29 Feb 1900
-EPOCH_1904 = dt.date(1904, 1, 1)
+PHANTOM_LEAP_DAY = 60  # serial of 29-02-1900 in Excel's 1900 system, a day that never was
+LAST_SERIAL = 2958465  # 31-12-9999
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -28,17 +28,27 @@ class DateParseError(ValueError):
 
 
 def from_serial(serial: float, date1904: bool = False) -> dt.date:
-    """Excel serial number -> date (the time part is dropped)."""
-    if serial < 1 or serial > 2958465:
+    """Excel serial number -> date (the time part is dropped): 1 is 01-01-1900 (1904 system: 02-01-1904).
+
+    Serial 60 of the 1900 system is Excel's 29-02-1900, which does not exist: unreadable, not guessed.
+    """
+    # Imported here: only a number in a date column needs it, and openpyxl (with numpy) adds about
+    # 150 ms to every start of `controle`.
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+    if serial < 1 or serial > LAST_SERIAL:
         raise DateParseError(f"{serial:g} is geen geldig datumgetal")
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    return epoch + dt.timedelta(days=int(serial))
+    if not date1904 and int(serial) == PHANTOM_LEAP_DAY:
+        raise DateParseError(f"{serial:g} is het datumgetal van 29-02-1900, een dag die niet bestaat")
+    moment = from_excel(int(serial), MAC_EPOCH if date1904 else WINDOWS_EPOCH)
+    return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
 def to_serial(day: dt.date, date1904: bool = False) -> int:
     """date -> Excel serial number in the workbook's date system."""
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    return (day - epoch).days
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel  # only tests and writers need it
+
+    return int(to_excel(day, MAC_EPOCH if date1904 else WINDOWS_EPOCH))
 
 
 def parse_date_text(text: str) -> dt.date:

@@ -20,7 +20,8 @@ from formkit.errors import DuplicateNumberError, PdfFormError
 from formkit.register.model import Complaint
 from formkit.pdf.reading import ImportedForm
 from formkit.pdf.worker import FormReader
-from formkit.register.storage import RegisterUpdate, append_csv, update_register
+from formkit.register.logbook import append_csv
+from formkit.register.storage import RegisterUpdate, update_register
 
 LEDGER_NAME = "ingelezen.csv"
 LEDGER_HEADER = ["tijd", "sha256", "formulier", "klachtnummer"]

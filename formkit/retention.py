@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import shutil
 import stat
-import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-import python_calamine
 
 from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
 from formkit.settings import Settings
@@ -32,13 +28,10 @@ from formkit.check.deadlines import destroy_from
 from formkit.errors import FormkitError, InputError
 from formkit.register.model import VALUE_KEYS, Complaint
 from formkit.register.reading import NUMBER_RE, Register, normalise_number
-from formkit.register.storage import (
-    append_csv,
-    backup_time,
-    current_user,
-    list_backups,
-    update_register,
-)
+from formkit.register.backups import backup_time, list_backups
+from formkit.register.logbook import append_csv, current_user
+from formkit.register.storage import update_register
+from formkit.xlsx.package import Package
 
 LOG_NAME = "vernietigingslog.csv"
 LOG_HEADER = ["klachtnummer", "datum afhandeling", "datum vernietiging", "door",
@@ -102,15 +95,8 @@ def mark(day: dt.date) -> str:
     return f"vernietigd op {dutch_short(day)}"
 
 
-def due_for_destruction(
-    register: Register, peildatum: dt.date, settings: Settings, data: bytes | None = None
-) -> list[Plan]:
-    """Every complaint past retention on `peildatum` and not yet anonymised, plus leftovers.
-
-    `data` is the register file's bytes when the caller already has them (staff columns are read
-    from them; read_register does not keep their values).
-    """
-    extra_values = _extra_values(register, data) if register.extra_columns else {}
+def due_for_destruction(register: Register, peildatum: dt.date, settings: Settings) -> list[Plan]:
+    """Every complaint past retention on `peildatum` and not yet anonymised, plus leftovers."""
     keep = {normalise_header(h) for h in settings.keep_columns}
     plans: list[Plan] = []
     for c in register.complaints:
@@ -125,7 +111,7 @@ def due_for_destruction(
         marks = () if leftover else tuple(k for k in MARK_KEYS if getattr(c, k) not in (None, ""))
         extra = () if leftover else tuple(
             h for h in register.extra_columns
-            if normalise_header(h) not in keep and extra_values.get((c.row, h)) not in (None, "")
+            if normalise_header(h) not in keep and register.extra_values.get(c.row, {}).get(h) not in (None, "")
         )
         headers = tuple(col.header for col in COLUMNS if col.key in keys + marks) + extra
         plans.append(Plan(
@@ -151,17 +137,19 @@ def destroy(
     command: str = "vernietig",
     today: dt.date | None = None,
     numbers: Collection[str] | None = None,
+    read: Register | None = None,
 ) -> Destruction:
     """Destroy every complaint due on `peildatum` (only `numbers`, when given: those confirmed).
 
-    Register first, then per complaint its dossier and log record, then the backups.
+    Register first, then per complaint its dossier and log record, then the backups. `read` is
+    the register as the caller read it (kept when the file has not changed since).
     """
     today = today or dt.date.today()
     check_peildatum(peildatum, today)
     text = mark(today)
     wanted = None if numbers is None else {normalise_number(n) for n in numbers}
-    with update_register(settings, command, scrub_shared_strings=True) as update:
-        plans = [p for p in due_for_destruction(update.register, peildatum, settings, update.patch.data)
+    with update_register(settings, command, scrub_shared_strings=True, read=read) as update:
+        plans = [p for p in due_for_destruction(update.register, peildatum, settings)
                  if p.problem is None and (wanted is None or normalise_number(p.number) in wanted)]
         by_row = {c.row: c for c in update.register.complaints}
         removed = _traceable(plans, by_row)
@@ -225,8 +213,8 @@ def _traceable(plans: list[Plan], by_row: dict[int, Complaint]) -> dict[str, dic
 def _remaining_traces(register: Path, removed: dict[str, dict[str, str]]) -> list[str]:
     """Removed text that still stands elsewhere in the workbook: cell comments, filters, pivot
     tables or other sheets, which a cell write does not reach. Named by part, never by value."""
-    with zipfile.ZipFile(register) as package:
-        parts = {name: package.read(name) for name in package.namelist() if name.endswith(".xml")}
+    package = Package(register.read_bytes())
+    parts = {name: package.read(name) for name in package.names if name.endswith(".xml")}
     found = []
     for number, values in removed.items():
         for header, value in values.items():
@@ -236,18 +224,6 @@ def _remaining_traces(register: Path, removed: dict[str, dict[str, str]]) -> lis
                 found.append(f"{number}: de waarde uit {header} staat nog in het register ({', '.join(where)})")
     return found
 
-
-def _extra_values(register: Register, data: bytes | None) -> dict[tuple[int, str], object]:
-    """(row, header) -> value of the staff's own columns, read straight from the sheet."""
-    source = io.BytesIO(data if data is not None else register.path.read_bytes())
-    book = python_calamine.CalamineWorkbook.from_filelike(source)
-    grid = book.get_sheet_by_name(register.sheet_name).to_python(skip_empty_area=False)
-    values: dict[tuple[int, str], object] = {}
-    for offset, cells in enumerate(grid[1:], start=2):
-        for header, index in register.extra_columns.items():
-            if index < len(cells) and cells[index] not in (None, ""):
-                values[(offset, header)] = cells[index]
-    return values
 
 
 # --- dossiers and backups ----------------------------------------------------------------------

@@ -214,7 +214,7 @@ def test_unreadable_received_date_is_named_not_called_empty(folder):
     from formkit.xlsx.patch import WorkbookPatch
 
     patch = WorkbookPatch(folder.register.read_bytes(), "Klachten")
-    patch.set_cells(2, {[c.key for c in COLUMNS].index("received"): "14-13-2026"})
+    patch.set_cells(2, {[c.key for c in COLUMNS].index("received") + 1: "14-13-2026"})
     folder.register.write_bytes(patch.save())
     result = run(folder, "brief", "ontvangst", "K-2026-001")
     assert result.exit_code == 1

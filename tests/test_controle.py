@@ -17,7 +17,8 @@ from formkit.register.columns import BY_KEY
 from formkit.check.deadlines import check
 from formkit.check.findings import GROUPS, signal_text
 from formkit.register.reading import read_register
-from formkit.register.storage import list_backups, update_register
+from formkit.register.backups import list_backups
+from formkit.register.storage import update_register
 from tests.findingschema import assert_finding
 
 TODAY = date(2026, 11, 2)

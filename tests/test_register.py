@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from formkit.register.columns import COLUMNS
-from formkit.dates import DateParseError, add_months, add_years, parse_cli_date, to_date
+from formkit.dates import DateParseError, add_months, add_years, from_serial, parse_cli_date, to_date, to_serial
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register.reading import read_register
 from tests.registerfiles import base, cell_xml, edit_sheet, save
@@ -274,3 +274,16 @@ def test_cli_dates_and_month_arithmetic():
     assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
     assert add_years(dt.date(2028, 2, 29), 2) == dt.date(2030, 2, 28)
     assert to_date("") is None
+
+
+def test_excel_serial_dates_as_excel_counts_them():
+    assert from_serial(1) == dt.date(1900, 1, 1) and from_serial(59) == dt.date(1900, 2, 28)
+    assert from_serial(61) == dt.date(1900, 3, 1) and from_serial(46350) == dt.date(2026, 11, 24)
+    with pytest.raises(DateParseError, match="29-02-1900"):
+        from_serial(60)  # Excel's day that never was: unreadable, not moved to a neighbour
+    assert from_serial(0 + 1, date1904=True) == dt.date(1904, 1, 2)
+    assert from_serial(44888, date1904=True) == dt.date(2026, 11, 24)
+    for bad in (0, -1, 2958466):
+        with pytest.raises(DateParseError):
+            from_serial(bad)
+    assert to_serial(dt.date(2026, 11, 24)) == 46350 and to_serial(dt.date(2026, 11, 24), True) == 44888

@@ -14,14 +14,9 @@ import pytest
 
 from formkit.errors import RegisterLocked
 from formkit.register.reading import read_register
-from formkit.register.storage import (
-    LOG_NAME,
-    backup_dir,
-    list_backups,
-    office_lock_owner,
-    prune_backups,
-    update_register,
-)
+from formkit.register.backups import backup_dir, list_backups, prune_backups
+from formkit.register.logbook import LOG_NAME
+from formkit.register.storage import office_lock_owner, update_register
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,9 @@ from formkit.cli import main
 from formkit.settings import load_settings
 from formkit.register.reading import read_register
 from formkit.retention import LOG_HEADER, LOG_NAME
-from formkit.register.storage import current_user, list_backups, update_register
+from formkit.register.backups import list_backups
+from formkit.register.logbook import current_user
+from formkit.register.storage import update_register
 from formkit.workfolder.create import init_workfolder
 from formkit.xlsx.patch import WorkbookPatch
 
@@ -44,7 +46,7 @@ def add_staff_columns(settings) -> None:
     register = read_register(settings.register)
     first = max(register.columns.values()) + 1
     patch = WorkbookPatch(settings.register.read_bytes(), register.sheet_name)
-    patch.set_cells(1, {first: "Notitie", first + 1: "Kenmerk intern"})
+    patch.set_cells(1, {first + 1: "Notitie", first + 2: "Kenmerk intern"})
     settings.register.write_bytes(patch.save())
 
 

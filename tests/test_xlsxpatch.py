@@ -16,7 +16,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from formkit.register.columns import COLUMNS, column_letter
+from openpyxl.utils import get_column_letter
+
+from formkit.register.columns import COLUMNS
 from formkit.register.reading import read_register
 from formkit.xlsx.patch import WorkbookPatch, excel_text
 
@@ -34,7 +36,8 @@ X14_DV = (
 
 
 def col(key: str) -> int:
-    return KEYS.index(key)
+    """The 1-based column of a SPEC column in a register made by `formkit init`."""
+    return KEYS.index(key) + 1
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,8 @@ def lo_workbook(tmp_path_factory, soffice) -> Path:
         row = [None] * len(headers)
         row[0] = f"K-2026-00{i + 1}"
         row[1] = dt.date(2026, 1, 10 + i)
-        row[col("name")] = f"Naam {i}"
-        row[col("satisfaction")] = i + 2
+        row[col("name") - 1] = f"Naam {i}"
+        row[col("satisfaction") - 1] = i + 2
         row[-1] = f"eigen {i}"
         ws.append(row)
         ws.cell(row=i + 2, column=2).number_format = "DD-MM-YYYY"
@@ -63,12 +66,12 @@ def lo_workbook(tmp_path_factory, soffice) -> Path:
     dv = DataValidation(type="list", formula1="Lijsten!$A$1:$A$5")
     dv.add("C2:C200")
     ws.add_data_validation(dv)
-    sat = column_letter(col("satisfaction"))
+    sat = get_column_letter(col("satisfaction"))
     ws.conditional_formatting.add(
         f"{sat}2:{sat}200", DataBarRule(start_type="num", start_value=1, end_type="num", end_value=5, color="638EC6")
     )
     ws["E2"].comment = Comment("Naam gecontroleerd", "Yvonne")
-    last = column_letter(len(headers) - 1)
+    last = get_column_letter(len(headers))
     ws.add_table(Table(displayName="Register", ref=f"A1:{last}4", tableStyleInfo=TableStyleInfo(name="TableStyleMedium9")))
     wb.defined_names["Keuzes"] = DefinedName("Keuzes", attr_text="Lijsten!$A$1:$A$5")
     ws.column_dimensions["G"].hidden = True
@@ -99,11 +102,9 @@ def members(data: bytes) -> dict[str, bytes]:
 def patched(path: Path) -> tuple[bytes, bytes]:
     original = path.read_bytes()
     register = read_register(path)
-    patch = WorkbookPatch(original, register.sheet_name, register.date1904)
+    patch = WorkbookPatch(original, register.sheet_name)
     patch.set_cells(3, {col("reaction_date"): dt.date(2026, 11, 24), col("remarks"): "Nieuw & <anders>"})
-    new_row = register.last_row + 1
-    patch.set_cells(new_row, {0: "K-2026-004", 1: dt.date(2026, 11, 24), col("name"): "Zoë Ümit"}, style_from_row=new_row - 1)
-    patch.mark_appended(new_row)
+    assert patch.append_row({1: "K-2026-004", 2: dt.date(2026, 11, 24), col("name"): "Zoë Ümit"}) == 5
     return original, patch.save()
 
 
@@ -112,7 +113,11 @@ def test_only_changed_members_differ(lo_workbook):
     before, after = members(original), members(new)
     assert list(before) == list(after), "members and their order are kept"
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {SHEET, "xl/tables/table1.xml"}
+    assert changed == {SHEET, "xl/tables/table1.xml", "xl/styles.xml"}
+    old_styles, new_styles = (openpyxl.load_workbook(io.BytesIO(d))._cell_styles for d in (original, new))
+    assert len(new_styles) == len(old_styles) + 1, "one format added: the empty cell's look with a date format"
+    assert after["xl/styles.xml"].count(b"<numFmt ") == before["xl/styles.xml"].count(b"<numFmt "), \
+        "the workbook's own DD-MM-YYYY format is used, not a second one"
 
 
 def test_extensions_and_staff_parts_survive(lo_workbook):
@@ -124,7 +129,7 @@ def test_extensions_and_staff_parts_survive(lo_workbook):
     assert 'sqref="C2:C200"' in sheet, "classic drop-down kept"
     assert "legacyDrawing" in sheet and "tablePart" in sheet
     table = members(new)["xl/tables/table1.xml"].decode()
-    last = column_letter(len(COLUMNS))
+    last = get_column_letter(len(COLUMNS) + 1)
     assert f'ref="A1:{last}5"' in table, "table grows over the appended row"
     wb = openpyxl.load_workbook(io.BytesIO(new))
     ws = wb["Klachten"]
@@ -138,10 +143,10 @@ def test_extensions_and_staff_parts_survive(lo_workbook):
 def test_new_values_read_back_by_openpyxl_and_formkit(lo_workbook, tmp_path):
     _, new = patched(lo_workbook)
     ws = openpyxl.load_workbook(io.BytesIO(new))["Klachten"]
-    assert ws.cell(row=3, column=col("reaction_date") + 1).value == dt.datetime(2026, 11, 24)
-    assert ws.cell(row=3, column=col("reaction_date") + 1).is_date
-    assert ws.cell(row=3, column=col("remarks") + 1).value == "Nieuw & <anders>"
-    assert ws.cell(row=5, column=col("name") + 1).value == "Zoë Ümit"
+    assert ws.cell(row=3, column=col("reaction_date")).value == dt.datetime(2026, 11, 24)
+    assert ws.cell(row=3, column=col("reaction_date")).is_date
+    assert ws.cell(row=3, column=col("remarks")).value == "Nieuw & <anders>"
+    assert ws.cell(row=5, column=col("name")).value == "Zoë Ümit"
     path = tmp_path / "new.xlsx"
     path.write_bytes(new)
     register = read_register(path)
@@ -158,29 +163,29 @@ def test_libreoffice_opens_the_result(lo_workbook, tmp_path, lo_convert):
     text = out.read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[4][0] == "K-2026-004"
-    assert rows[4][col("name")] == "Zoë Ümit"
-    assert rows[2][col("remarks")] == "Nieuw & <anders>"
-    assert rows[2][col("reaction_date")] in ("24-11-2026", "2026-11-24", "11/24/26", "24-11-26")
+    assert rows[4][col("name") - 1] == "Zoë Ümit"
+    assert rows[2][col("remarks") - 1] == "Nieuw & <anders>"
+    assert rows[2][col("reaction_date") - 1] in ("24-11-2026", "2026-11-24", "11/24/26", "24-11-26")
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x.example\",\"klik\")", "+31 6 1234 5678", "@x", "-3+4", "=1+1"])
 def test_values_are_never_formulas(workfolder, value):
     data = workfolder.register.read_bytes()
     patch = WorkbookPatch(data, "Klachten")
-    patch.set_cells(2, {0: "K-2026-001", col("phone"): value})
+    patch.set_cells(2, {1: "K-2026-001", col("phone"): value})
     new = patch.save()
     sheet = members(new)[SHEET].decode()
     assert "<f>" not in sheet and "<f " not in sheet
     workfolder.register.write_bytes(new)
     assert read_register(workfolder.register).get("K-2026-001").phone == value
     ws = openpyxl.load_workbook(workfolder.register)["Klachten"]
-    assert ws.cell(row=2, column=col("phone") + 1).data_type == "s"
+    assert ws.cell(row=2, column=col("phone")).data_type == "s"
 
 
 def test_text_escaping_round_trips(workfolder):
     text = "regel 1\r\nregel 2\n\n_x000D_ letterlijk\x01 ctrl\ttab é ë ü ß 😀"
     patch = WorkbookPatch(workfolder.register.read_bytes(), "Klachten")
-    patch.set_cells(2, {0: "K-2026-001", col("description"): text})
+    patch.set_cells(2, {1: "K-2026-001", col("description"): text})
     workfolder.register.write_bytes(patch.save())
     got = read_register(workfolder.register).get("K-2026-001").description
     assert got == "regel 1\nregel 2\n\n_x000D_ letterlijk ctrl\ttab é ë ü ß 😀"
@@ -189,14 +194,14 @@ def test_text_escaping_round_trips(workfolder):
 
 def test_overwriting_a_formula_drops_calc_chain(workfolder, tmp_path):
     wb = openpyxl.load_workbook(workfolder.register)
-    wb["Klachten"].cell(row=2, column=col("remarks") + 1).value = "=1+1"
+    wb["Klachten"].cell(row=2, column=col("remarks")).value = "=1+1"
     path = tmp_path / "formula.xlsx"
     wb.save(path)
     data = path.read_bytes()
     # openpyxl writes no calcChain; add one as Excel would.
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         parts = {i.filename: zin.read(i) for i in zin.infolist()}
-    letter = column_letter(col("remarks"))
+    letter = get_column_letter(col("remarks"))
     parts["xl/calcChain.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8"?><calcChain xmlns="http://schemas.openxmlformats.org/'
         f'spreadsheetml/2006/main"><c r="{letter}2" i="1"/></calcChain>'
@@ -231,7 +236,7 @@ def test_date_style_added_only_when_none_exists(tmp_path):
     path = tmp_path / "plain.xlsx"
     wb.save(path)
     patch = WorkbookPatch(path.read_bytes(), "Klachten")
-    patch.set_cells(2, {0: "K-2026-001", 1: dt.date(2026, 2, 28)})
+    patch.set_cells(2, {1: "K-2026-001", 2: dt.date(2026, 2, 28)})
     new = patch.save()
     assert b"dd\\-mm\\-yyyy" in members(new)["xl/styles.xml"]
     path.write_bytes(new)
@@ -249,8 +254,9 @@ def test_1904_workbook_gets_1904_serials(tmp_path):
     wb.save(path)
     register = read_register(path)
     assert register.date1904
-    patch = WorkbookPatch(path.read_bytes(), "Klachten", date1904=True)
-    patch.set_cells(2, {0: "K-2026-001", 1: dt.date(2026, 11, 24)})
+    patch = WorkbookPatch(path.read_bytes(), "Klachten")
+    assert patch.date1904
+    patch.set_cells(2, {1: "K-2026-001", 2: dt.date(2026, 11, 24)})
     path.write_bytes(patch.save())
     assert read_register(path).get("K-2026-001").received == dt.date(2026, 11, 24)
     assert openpyxl.load_workbook(path)["Klachten"]["B2"].value == dt.datetime(2026, 11, 24)
@@ -258,9 +264,9 @@ def test_1904_workbook_gets_1904_serials(tmp_path):
 
 def test_blanking_keeps_format_and_rows_stay_ordered(workfolder):
     patch = WorkbookPatch(workfolder.register.read_bytes(), "Klachten")
-    patch.set_cells(5, {0: "K-2026-005"})
-    patch.set_cells(3, {0: "K-2026-003", col("name"): "Naam"})
+    patch.set_cells(5, {1: "K-2026-005"})
+    patch.set_cells(3, {1: "K-2026-003", col("name"): "Naam"})
     patch.set_cells(3, {col("name"): None})
     sheet = members(patch.save())[SHEET].decode()
     assert sheet.index('<row r="2"') < sheet.index('<row r="3"') < sheet.index('<row r="5"')
-    assert f'<c r="{column_letter(col("name"))}3"/>' in sheet or f'r="{column_letter(col("name"))}3" s=' in sheet
+    assert f'<c r="{get_column_letter(col("name"))}3"/>' in sheet or f'r="{get_column_letter(col("name"))}3" s=' in sheet

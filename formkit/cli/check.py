@@ -149,13 +149,14 @@ def vernietig_command(ctx: click.Context, peildatum: dt.date | None, uitvoeren: 
     """
     from formkit.register.reading import read_register
     from formkit.retention import check_peildatum, destroy, due_for_destruction
-    from formkit.register.storage import list_backups
+    from formkit.register.backups import list_backups
 
     settings: Settings = ctx.obj.settings
     peildatum = peildatum or dt.date.today()
     if uitvoeren:
         check_peildatum(peildatum)
-    plans = due_for_destruction(read_register(settings.register), peildatum, settings)
+    register = read_register(settings.register)
+    plans = due_for_destruction(register, peildatum, settings)
     ready = [p for p in plans if p.problem is None]
     for plan in plans:
         if plan.problem:
@@ -176,7 +177,7 @@ def vernietig_command(ctx: click.Context, peildatum: dt.date | None, uitvoeren: 
     if not yes and not _confirm(f"{how_many} definitief vernietigen? Dit kan niet ongedaan worden gemaakt."):
         info("Niets vernietigd.")
         ctx.exit(1)
-    result = destroy(settings, peildatum, numbers=[p.number for p in ready])
+    result = destroy(settings, peildatum, numbers=[p.number for p in ready], read=register)
     _print_destruction(result)
     ctx.exit(1 if len(ready) < len(plans) or result.traces else 0)
 

@@ -75,18 +75,9 @@ def normalise_header(text: object) -> str:
 
 
 def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0-based column index (as in a row read from the sheet) -> Excel letters: 0 -> A, 26 -> AA."""
+    # Imported here: only a message naming a cell needs it, and openpyxl (with numpy) adds about
+    # 150 ms to every start of `controle`, which on a register without problems never names a cell.
+    from openpyxl.utils.cell import get_column_letter
 
-
-def column_index(letters: str) -> int:
-    """Excel letters -> 0-based column index."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
+    return get_column_letter(index + 1)

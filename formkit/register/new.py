@@ -15,9 +15,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from formkit.register.columns import BY_KEY, CHANNELS, CLIENT_TYPES, COLUMNS, REACTION_MODES, SHEET_NAME, YES_NO, column_letter
+from formkit.register.columns import BY_KEY, CHANNELS, CLIENT_TYPES, COLUMNS, REACTION_MODES, SHEET_NAME, YES_NO
 
 LAST_ROW = 1048576
 DATE_FORMAT = "dd-mm-yyyy"
@@ -39,7 +40,7 @@ def build_register(handlers: Sequence[str], categories: Sequence[str]) -> bytes:
     ws.title = SHEET_NAME
     ws.append([c.header for c in COLUMNS])
     for index, column in enumerate(COLUMNS):
-        letter = column_letter(index)
+        letter = get_column_letter(index + 1)
         ws.column_dimensions[letter].width = column.width
         header = ws.cell(row=1, column=index + 1)
         header.alignment = Alignment(wrap_text=True, vertical="top")
@@ -53,7 +54,7 @@ def build_register(handlers: Sequence[str], categories: Sequence[str]) -> bytes:
             cell.number_format = "@" if column.key in ("number", "postcode", "phone") else "General"
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "B2"
-    last = column_letter(len(COLUMNS) - 1)
+    last = get_column_letter(len(COLUMNS))
     table = Table(displayName="Klachtenregister", ref=f"A1:{last}2")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
@@ -79,21 +80,21 @@ def _lists(wb: Workbook, ws, handlers: Sequence[str], categories: Sequence[str])
     keys = [c.key for c in COLUMNS]
     bold = Font(bold=True)
     for n, (key, name, values) in enumerate(choices):
-        letter = column_letter(n)
+        letter = get_column_letter(n + 1)
         lists.cell(row=1, column=n + 1, value=BY_KEY[key].header).font = bold
         lists.column_dimensions[letter].width = max(18, *(len(v) + 2 for v in values)) if values else 18
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=n + 1, value=value)
         end = max(2, len(values) + 1) + 20  # room for staff to add choices
         wb.defined_names[name] = DefinedName(name, attr_text=f"Lijsten!${letter}$2:${letter}${end}")
-        target = column_letter(keys.index(key))
+        target = get_column_letter(keys.index(key) + 1)
         dv = DataValidation(type="list", formula1=f"={name}", allow_blank=True)
         dv.error = "Kies een waarde uit de lijst (tabblad Lijsten)."
         dv.errorTitle = "Ongeldige keuze"
         dv.errorStyle = "warning"  # staff may still type something else; controle reports it
         dv.add(f"{target}2:{target}{LAST_ROW}")
         ws.add_data_validation(dv)
-    score = column_letter(keys.index("satisfaction"))
+    score = get_column_letter(keys.index("satisfaction") + 1)
     dv = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
     dv.error = "Tevredenheid is een cijfer van 1 tot en met 5."
     dv.add(f"{score}2:{score}{LAST_ROW}")
@@ -101,7 +102,7 @@ def _lists(wb: Workbook, ws, handlers: Sequence[str], categories: Sequence[str])
 
 
 def _signal_colours(ws) -> None:
-    letter = column_letter([c.key for c in COLUMNS].index("signal"))
+    letter = get_column_letter([c.key for c in COLUMNS].index("signal") + 1)
     target = f"{letter}2:{letter}{LAST_ROW}"
     for text, colour in SIGNAL_COLOURS:
         rule = FormulaRule(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from formkit.register import rows as registerrows
 from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register.model import Complaint
-from formkit.register.file import ZIP_ERRORS, check_kind, error_cells
+from formkit.register.file import check_kind, error_cells
+from formkit.xlsx.errors import WorkbookError
+from formkit.xlsx.package import Package
 from formkit.register.rows import Errors
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
@@ -44,6 +45,7 @@ class Register:
     last_row: int  # last worksheet row holding anything (1 = header only)
     date1904: bool = False
     duplicates: dict[str, list[int]] = field(default_factory=dict)
+    extra_values: dict[int, dict[str, object]] = field(default_factory=dict)  # row -> staff column -> value
     data: bytes = b""  # the file's bytes as read: a write compares them with the file under its lock
 
     def find(self, number: str) -> Complaint | None:
@@ -143,13 +145,12 @@ def _header_merges(sheet: python_calamine.CalamineSheet) -> list[str]:
     return [f"{column_letter(a[1])}{a[0] + 1}:{column_letter(b[1])}{b[0] + 1}" for a, b in ranges if a[0] == 0]
 
 
-def _is_date1904(path: Path, package: zipfile.ZipFile) -> bool:
+def _is_date1904(path: Path, package: Package) -> bool:
     try:
-        xml = package.read("xl/workbook.xml")
-    except ZIP_ERRORS:
-        raise RegisterError(f"{path.name} is beschadigd: het onderdeel xl/workbook.xml is niet te lezen.") from None
-    m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](1|true)[\"']", xml)
-    return m is not None
+        return package.date1904
+    except WorkbookError:
+        raise RegisterError(f"{path.name} is beschadigd: het onderdeel met de tabbladen (workbook.xml) is niet "
+                            "te lezen.") from None
 
 
 def _build(
@@ -168,7 +169,17 @@ def _build(
     errors = errors or {}
     complaints = registerrows.complaints(grid[1:], 2, columns, date1904, errors)
     return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
-                    date1904, _duplicates(complaints))
+                    date1904, _duplicates(complaints), _extra_values(grid, extra))
+
+
+def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str, object]]:
+    """The non-empty values of the staff's own columns, by row (destruction blanks them too)."""
+    values: dict[int, dict[str, object]] = {}
+    for row, cells in enumerate(grid[1:], start=2) if extra else ():
+        found = {h: cells[i] for h, i in extra.items() if i < len(cells) and cells[i] not in (None, "")}
+        if found:
+            values[row] = found
+    return values
 
 
 def _duplicates(complaints: list[Complaint]) -> dict[str, list[int]]:

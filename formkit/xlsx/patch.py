@@ -1,43 +1,43 @@
 """Change cells of one worksheet by patching the .xlsx package, leaving everything else intact.
 
-openpyxl's load+save drops Excel's extension lists (x14 drop-downs, data bars), rewrites styles,
-comments and charts. Here every zip member is copied unchanged except the worksheet being edited
-(plus, when needed, the tables that grow with an appended row, styles.xml when no date style
-exists, and calcChain.xml when a formula cell is overwritten). Inside the worksheet only the
-target `<c>` elements, their `<row>`s and `<dimension>` change.
+openpyxl's load+save drops Excel's extension lists (x14 drop-downs, data bars) and rewrites
+styles, comments and charts. A patch copies every part unchanged except: the edited worksheet
+(only the written cells, their rows and `<dimension>` change), a table that grows with an
+appended row directly below it, the styles part (only the date formats a write needs, each added
+once; created with its relationship and content type when a workbook has none) and the
+calculation chain (dropped, with its relationship and content type, when a formula cell is
+overwritten: Excel rebuilds it).
+
+A written cell keeps its look, as in Excel: an existing cell keeps its own format; a new cell in
+an existing row takes the row's format when the row has one (customFormat), else its column's;
+a cell of an appended row takes the format that at least three of the five rows above share in
+its column (Excel's rule for extending a list's formats), else its column's. A date changes only
+the number format of that look. Rows and columns are 1-based, as in Excel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import posixpath
 import re
-import zipfile
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Mapping
 
 from lxml import etree
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 
-from formkit.xlsx.guard import CellGuard, drop_calc_chain, write_out_shared
-from formkit.register.columns import column_index, column_letter
-from formkit.dates import to_serial
-from formkit.errors import RegisterError
-from formkit.register.file import RESTORE, read_members
+from formkit.xlsx.cells import Area, parse_area, ref, split_ref
+from formkit.xlsx.errors import DamagedWorkbook
+from formkit.xlsx.guard import CellGuard, write_out_shared
+from formkit.xlsx.package import CONTENT_TYPES, Package, local, parse_xml, serialise
 from formkit.xlsx.rows import SheetRows
+from formkit.xlsx.styles import DEFAULT_DATE_FORMAT, Styles
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BUILTIN_DATE_FORMATS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50, 59))
-_DATE_CODE = re.compile(r"[dy]", re.I)
+LOOK_ROWS, LOOK_SHARED = 5, 3  # Excel extends a format that 3 of the 5 rows above share
 
 Value = str | int | float | dt.date | None
 
@@ -49,347 +49,321 @@ def excel_text(text: str) -> str:
     return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
-@dataclass
-class _Styles:
-    xml: etree._Element
-    formats: dict[int, str]  # custom numFmtId -> format code
-    xf_formats: list[int]  # cellXfs index -> numFmtId
-    changed: bool = False
-
-    def is_date(self, style: int) -> bool:
-        if not 0 <= style < len(self.xf_formats):
-            return False
-        fmt = self.xf_formats[style]
-        if fmt in _BUILTIN_DATE_FORMATS:
-            return True
-        code = self.formats.get(fmt)
-        if not code:
-            return False
-        bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
-        return bool(_DATE_CODE.search(bare))
-
-
-@dataclass
 class WorkbookPatch:
-    """Cell changes on one sheet of a workbook held in memory; `save()` returns the new bytes."""
+    """Cell changes on one sheet of a workbook held in memory; `save()` returns the new bytes.
 
-    data: bytes
-    sheet_name: str
-    date1904: bool = False
-    file_name: str = "Het register"  # names the file in messages
-    _zip: zipfile.ZipFile = field(init=False)
-    _sheet_path: str = field(init=False)
-    _sheet: etree._Element = field(init=False)
-    _ns: str = field(init=False)
-    _rows: SheetRows = field(init=False)
-    _styles: _Styles | None = field(init=False, default=None)
-    _changed: dict[str, bytes] = field(init=False, default_factory=dict)
-    _drop_calc_chain: bool = field(init=False, default=False)
-    _date_style_cache: dict[int, int] = field(init=False, default_factory=dict)
-    _appended: tuple[int, int] | None = field(init=False, default=None)
-    _guard: CellGuard = field(init=False)
-    _members: dict[str, bytes] = field(init=False)
+    >>> patch = WorkbookPatch(data, "Blad1")
+    >>> patch.set_cells(7, {2: "nieuwe tekst", 5: datetime.date(2026, 11, 24)})
+    >>> row = patch.append_row({1: "K-2026-031"})
+    >>> new_data = patch.save()
 
-    def __post_init__(self) -> None:
-        self._zip, self._members = read_members(self.data, self.file_name)  # every part readable, or refused
+    Raises `formkit.xlsx.errors.WorkbookError`s; until `save()` nothing leaves this object.
+    """
+
+    def __init__(self, data: bytes, sheet: str, *, date_format: str = DEFAULT_DATE_FORMAT) -> None:
+        self._package = Package(data)
+        self._package.read_all()  # every part sound, or refused: a patch copies parts it never reads
+        self.sheet = sheet
+        self.date1904 = self._package.date1904
+        self._date_format = date_format
+        self._sheet_path = self._package.sheet_part(sheet)
         try:
-            self._sheet_path = self._find_sheet_path()
-            self._rows = SheetRows(self._members[self._sheet_path])
-            self._sheet = etree.fromstring(self._rows.skeleton, _PARSER)  # the sheet minus its rows
-            self._rows.set_namespaces(self._sheet.nsmap)
-        except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
-            raise RegisterError(f"{self.file_name} is beschadigd en kan niet worden bijgewerkt ({exc}). "
-                                f"{RESTORE} Er is niets gewijzigd.") from None
-        self._ns = etree.QName(self._sheet).namespace or MAIN_NS
-        self._sheet_data = self._sheet.find(self._q("sheetData"))
-        self._guard = CellGuard(self.file_name, self._sheet, self._rows)
+            self._rows = SheetRows(self._package.read(self._sheet_path))
+            self._skeleton = parse_xml(self._rows.skeleton)  # the sheet minus its rows
+        except (ValueError, etree.XMLSyntaxError) as exc:
+            raise DamagedWorkbook(self._sheet_path, f"is not a readable worksheet ({exc})") from None
+        self._rows.set_namespaces(self._skeleton.nsmap)
+        self._ns = etree.QName(self._skeleton).namespace or MAIN_NS
+        self._guard = CellGuard(self._skeleton, self._rows)
+        self._styles: Styles | None = None
+        self._column_styles: list[tuple[int, int, int]] | None = None  # (min, max, style) of <col>
+        self._tables: dict[str, etree._Element] | None = None
+        self._grown: set[str] = set()  # table parts that grew
+        self._formula_overwritten = False
+        self._covered: Area | None = None  # every cell written, for <dimension>
+        self._appended: list[tuple[int, int, int]] = []  # (row, first col, last col) of appended rows
+        self._last_row: int | None = None
 
-    # -- public operations -------------------------------------------------------------------
+    # -- public operations -----------------------------------------------------------------------
 
-    def set_cells(self, row: int, values: dict[int, Value], style_from_row: int | None = None) -> None:
-        """Set cells of one row by 0-based column index; None blanks a cell (keeps its format)."""
-        for col in values:  # all checked before any cell changes
-            self._guard.check(row, col)
-        row_el = self._row(row, style_from_row)
+    @property
+    def last_row(self) -> int:
+        """The last row holding a value, an error or a formula (0 for an empty sheet)."""
+        if self._last_row is None:
+            self._last_row = self._rows.last_used_row()
+        return self._last_row
+
+    def set_cells(self, row: int, values: Mapping[int, Value]) -> None:
+        """Set cells of one row by column; None or "" empties a cell's value and keeps its look."""
+        self._check(row, values)
+        row_el = self._row(row)
         for col, value in sorted(values.items()):
-            cell = self._cell(row_el, row, col)
+            cell = self._cell(row_el, row, col, lambda c=col: self._new_cell_look(row_el, c))
             self._write(cell, row, col, value)
-        self._fix_spans(row_el)
-        self._extend_dimension(row, max(values) if values else 0)
+        self._finish_row(row_el, row, values)
+        if self._last_row is not None and row > self._last_row and any(v not in (None, "") for v in values.values()):
+            self._last_row = row
 
-    def mark_appended(self, row: int) -> None:
-        """Record a row appended below the data; tables and ranges follow it on save()."""
-        first, last = self._appended or (row, row)
-        self._appended = (min(first, row), max(last, row))
-
-    def _grow_ranges(self) -> None:
-        """Tables, autofilters and ranges that ended on the row above the new rows now cover them."""
-        if self._appended is None:
-            return
-        first, last = self._appended
-        low = max(first - 1, 2)  # a range on the header row alone never grows
-        for path in self._table_paths():
-            table = etree.fromstring(self._members[path], _PARSER)
-            m = _RANGE.match(table.get("ref", ""))
-            if not m or not m[3] or not low <= int(m[4]) < last or int(table.get("totalsRowCount", "0")):
-                continue
-            table.set("ref", f"{m[1]}{m[2]}:{m[3]}{last}")
-            for auto in table.iter("{*}autoFilter"):
-                auto.set("ref", table.get("ref"))
-            self._changed[path] = _serialise(table)
-        for part in self._sheet:  # everything but sheetData: filters, formats, drop-downs, extensions
-            if part is self._sheet_data:
-                continue
-            for el in part.iter(self._q("autoFilter"), self._q("conditionalFormatting"), self._q("dataValidation")):
-                for attr in ("ref", "sqref"):
-                    if el.get(attr):
-                        el.set(attr, _grow_sqref(el.get(attr), low, last))
-            for el in part.iter("{*}sqref"):  # x14 extensions keep their range as element text
-                if el.text:
-                    el.text = _grow_sqref(el.text, low, last)
+    def append_row(self, values: Mapping[int, Value]) -> int:
+        """Write a new row below the last used one; returns its number. A table directly above it
+        whose columns it uses grows with it, as do the sheet's filter, formats and drop-downs."""
+        row = self.last_row + 1
+        self._check(row, values)
+        looks = {col: self._appended_look(row, col) for col in values}  # from the rows above, before writing
+        row_el = self._row(row)
+        for col, value in sorted(values.items()):
+            cell = self._cell(row_el, row, col, lambda c=col: looks[c])
+            self._write(cell, row, col, value)
+        self._finish_row(row_el, row, values)
+        if values:
+            self._appended.append((row, min(values), max(values)))
+        self._last_row = row
+        return row
 
     def save(self) -> bytes:
-        """The new workbook bytes: unchanged members copied as they were, in their order."""
-        self._grow_ranges()
-        self._changed[self._sheet_path] = self._rows.assemble(_serialise(self._sheet))
+        """The new workbook: unchanged parts copied as they were, in their order."""
+        for row, first, last in self._appended:
+            self._grow_ranges(row, first, last)
+        self._widen_dimension()
+        changed: dict[str, bytes] = {self._sheet_path: self._rows.assemble(serialise(self._skeleton))}
+        for path in self._grown:
+            changed[path] = serialise(self._table_parts()[path])
+        added: dict[str, bytes] = {}
+        dropped: set[str] = set()
         if self._styles is not None and self._styles.changed:
-            self._changed["xl/styles.xml"] = _serialise(self._styles.xml)
-        skip: set[str] = set()
-        if self._drop_calc_chain:  # Excel rebuilds it; it must not point at a cell without formula
-            changed, skip = drop_calc_chain(self._zip)
-            self._changed.update(changed)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as zout:
-            for info in self._zip.infolist():
-                if info.filename in skip:
-                    continue
-                new = zipfile.ZipInfo(info.filename, info.date_time)
-                new.compress_type = info.compress_type
-                new.external_attr = info.external_attr
-                new.create_system = info.create_system
-                body = self._changed.get(info.filename)
-                if body is None:
-                    zout.writestr(new, self._members[info.filename])
-                else:  # fast deflate for the rewritten parts; XML still shrinks about tenfold
-                    zout.writestr(new, body, compresslevel=1)
-        return out.getvalue()
+            if self._styles.created:
+                self._add_styles_part(changed, added)
+            else:
+                assert self._styles.part is not None
+                changed[self._styles.part] = self._styles.serialise()
+        if self._formula_overwritten:
+            self._drop_calc_chain(changed, dropped)
+        return self._package.rebuild(changed, dropped, added)
 
-    # -- locating parts ----------------------------------------------------------------------
+    # -- rows and cells --------------------------------------------------------------------------
 
     def _q(self, tag: str) -> str:
         return f"{{{self._ns}}}{tag}"
 
-    def _find_sheet_path(self) -> str:
-        sheets = list(etree.fromstring(self._members["xl/workbook.xml"], _PARSER).iter("{*}sheet"))
-        wanted = self.sheet_name.strip().lower()
-        exact = [s for s in sheets if s.get("name") == self.sheet_name]  # before 'klachten ' and the like
-        match = (exact or [s for s in sheets if s.get("name", "").strip().lower() == wanted])[:1]
-        rid = match[0].get(f"{{{REL_NS}}}id") if match else None
-        if rid is None:
-            raise KeyError(f"tabblad {self.sheet_name}")
-        return self._rel_target("xl/workbook.xml", rid)
+    def _check(self, row: int, values: Mapping[int, Value]) -> None:
+        """Every cell of a call is checked before any of them changes."""
+        if not isinstance(row, int) or row < 1:
+            raise ValueError(f"row must be a whole number from 1, not {row!r}")
+        for col, value in values.items():
+            if not isinstance(col, int) or col < 1:
+                raise ValueError(f"column must be a whole number from 1, not {col!r}")
+            if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date | type(None)):
+                raise TypeError(f"cannot write {type(value).__name__} into a cell")
+            self._guard.check(row, col)
+            if isinstance(value, str):
+                self._guard.check_text(row, col, value)
 
-    def _rels(self, part: str) -> list[etree._Element]:
-        folder, name = posixpath.split(part)
-        path = posixpath.join(folder, "_rels", name + ".rels")
-        if path not in self._members:
-            return []
-        return list(etree.fromstring(self._members[path], _PARSER).iter(f"{{{PKG_REL_NS}}}Relationship"))
-
-    def _rel_target(self, part: str, rid: str) -> str:
-        for rel in self._rels(part):
-            if rel.get("Id") == rid:
-                return _resolve(part, rel.get("Target", ""))
-        raise KeyError(rid)
-
-    def _table_paths(self) -> list[str]:
-        paths = []
-        for rel in self._rels(self._sheet_path):
-            if rel.get("Type", "").endswith("/table"):
-                paths.append(_resolve(self._sheet_path, rel.get("Target", "")))
-        return [p for p in paths if p in self._members]
-
-    # -- rows and cells ----------------------------------------------------------------------
-
-    def _row(self, number: int, style_from_row: int | None) -> etree._Element:
+    def _row(self, number: int) -> etree._Element:
         row = self._rows.get(number)
-        if row is not None:
-            return row
-        row = etree.Element(self._q("row"), nsmap=self._sheet.nsmap)
-        row.set("r", str(number))
-        self._rows.add(number, row)
-        template = self._rows.peek(style_from_row) if style_from_row else None
-        if template is not None:  # a new row looks like the row above it, as in Excel
-            for cell in template.iterfind(self._q("c")):
-                if cell.get("s"):
-                    col = column_index(_CELL_REF.match(cell.get("r"))[1])
-                    self._cell(row, number, col).set("s", cell.get("s"))
-            for attr in ("s", "customFormat"):
-                if template.get(attr):
-                    row.set(attr, template.get(attr))
+        if row is None:
+            row = etree.Element(self._q("row"), nsmap=self._skeleton.nsmap)
+            row.set("r", str(number))
+            self._rows.add(number, row)
         return row
 
-    def _cell(self, row_el: etree._Element, row: int, col: int) -> etree._Element:
-        ref = f"{column_letter(col)}{row}"
-        cells = list(row_el.iterfind(self._q("c")))
-        if any(c.get("r") is None for c in cells):  # implicit positions: make them explicit first
-            position = -1
-            for c in cells:
-                position = column_index(_CELL_REF.match(c.get("r"))[1]) if c.get("r") else position + 1
-                c.set("r", f"{column_letter(position)}{row}")
+    def _cell(self, row_el: etree._Element, row: int, col: int, look) -> etree._Element:
+        """The row's cell in this column; a new one is put in column order with its look."""
         previous = None
-        for cell in cells:
-            existing = column_index(_CELL_REF.match(cell.get("r"))[1])
+        for cell in row_el.iterfind(self._q("c")):
+            existing = split_ref(cell.get("r") or "")[1]
             if existing == col:
                 return cell
             if existing > col:
-                new = etree.Element(self._q("c"))
-                new.set("r", ref)
-                cell.addprevious(new)
-                return new
+                break
             previous = cell
         new = etree.Element(self._q("c"))
-        new.set("r", ref)
-        if previous is not None:
-            previous.addnext(new)
-        else:
+        new.set("r", ref(row, col))
+        style = look()
+        if style is not None:
+            new.set("s", str(style))
+        if previous is None:
             row_el.insert(0, new)
+        else:
+            previous.addnext(new)
         return new
 
     def _write(self, cell: etree._Element, row: int, col: int, value: Value) -> None:
-        if isinstance(value, str) and value:
-            self._guard.check_text(row, col, value)
         for child in list(cell):
-            if etree.QName(child).localname == "f":
-                self._drop_calc_chain = True
+            name = local(child)
+            if name == "f":
+                self._formula_overwritten = True
                 if child.get("t") == "shared" and child.get("ref"):  # other cells use this formula text
-                    write_out_shared(self._rows, cell, child, self.file_name)
-            if etree.QName(child).localname in ("f", "v", "is"):
+                    write_out_shared(self._rows, cell, child)
+            if name in ("f", "v", "is"):
                 cell.remove(child)
-        cell.attrib.pop("t", None)
-        cell.attrib.pop("cm", None)
-        cell.attrib.pop("vm", None)
+        for attr in ("t", "cm", "vm"):
+            cell.attrib.pop(attr, None)
         if value is None or value == "":
             return
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            style = self._date_style(cell, col, row)
-            cell.set("s", str(style))
-            etree.SubElement(cell, self._q("v")).text = str(to_serial(value, self.date1904))
-        elif isinstance(value, bool):
-            raise TypeError("booleans are written as ja/nee text")
-        elif isinstance(value, (int, float)):
+            cell.set("s", str(self._load_styles().date_variant(int(cell.get("s", "0") or 0))))
+            serial = to_excel(value, MAC_EPOCH if self.date1904 else WINDOWS_EPOCH)
+            etree.SubElement(cell, self._q("v")).text = str(int(serial))
+        elif isinstance(value, int | float):
             etree.SubElement(cell, self._q("v")).text = repr(value) if isinstance(value, float) else str(value)
         else:
             cell.set("t", "inlineStr")  # inline text: never a formula, sharedStrings untouched
             t = etree.SubElement(etree.SubElement(cell, self._q("is")), self._q("t"))
-            t.text = excel_text(str(value))
+            t.text = excel_text(value)
             if t.text != t.text.strip() or "\n" in t.text:
                 t.set(XML_SPACE, "preserve")
 
-    def _fix_spans(self, row_el: etree._Element) -> None:
-        if row_el.get("spans") is None:
+    def _finish_row(self, row_el: etree._Element, row: int, values: Mapping[int, Value]) -> None:
+        if not values:
             return
-        cols = [column_index(_CELL_REF.match(c.get("r"))[1]) + 1 for c in row_el.iterfind(self._q("c"))]
-        if cols:
-            low, high = (int(x) for x in row_el.get("spans").split(":")[:2])
-            row_el.set("spans", f"{min(low, min(cols))}:{max(high, max(cols))}")
+        low, high = min(values), max(values)
+        if row_el.get("spans"):
+            try:
+                first, last = (int(x) for x in row_el.get("spans", "").split(":")[:2])
+                row_el.set("spans", f"{min(first, low)}:{max(last, high)}")
+            except ValueError:
+                del row_el.attrib["spans"]  # optional; a wrong one is worse than none
+        area = Area(row, low, row, high)
+        c = self._covered
+        self._covered = area if c is None else Area(min(c.first_row, row), min(c.first_col, low),
+                                                    max(c.last_row, row), max(c.last_col, high))
 
-    def _extend_dimension(self, row: int, col: int) -> None:
-        dim = self._sheet.find(self._q("dimension"))
-        if dim is None:
-            return
-        m = _RANGE.match(dim.get("ref", ""))
-        if not m:
-            return
-        last_col = max(column_index(m[3] or m[1]), col)
-        last_row = max(int(m[4] or m[2]), row)
-        dim.set("ref", f"{m[1]}{m[2]}:{column_letter(last_col)}{last_row}")
+    # -- looks -------------------------------------------------------------------------------------
 
-    # -- styles ------------------------------------------------------------------------------
+    def _new_cell_look(self, row_el: etree._Element, col: int) -> int | None:
+        """A cell not yet in an existing row: the row's format (customFormat), else the column's."""
+        if row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
+            return int(row_el.get("s", "0"))
+        return self._column_style(col)
 
-    def _load_styles(self) -> _Styles:
+    def _appended_look(self, row: int, col: int) -> int | None:
+        """A cell of an appended row: the format 3 of the 5 rows above share, else the column's."""
+        headers = {area.first_row for area in self._table_areas()}
+        seen: list[int | None] = []
+        for above in range(row - 1, max(0, row - 1 - LOOK_ROWS), -1):
+            if above in headers:
+                break
+            row_el = self._rows.peek(above)
+            cell = next((c for c in row_el.iterfind("{*}c") if split_ref(c.get("r") or "")[1] == col),
+                        None) if row_el is not None else None
+            seen.append(int(cell.get("s", "0") or 0) if cell is not None else self._column_style(col))
+        common = Counter(seen).most_common(1)
+        if common and common[0][1] >= LOOK_SHARED:
+            return common[0][0]
+        return self._column_style(col)
+
+    def _column_style(self, col: int) -> int | None:
+        if self._column_styles is None:
+            self._column_styles = [(int(c.get("min", "0")), int(c.get("max", "0")), int(c.get("style", "0")))
+                                   for c in self._skeleton.iter(self._q("col")) if c.get("style")]
+        return next((style for low, high, style in self._column_styles if low <= col <= high), None)
+
+    def _load_styles(self) -> Styles:
         if self._styles is None:
-            xml = etree.fromstring(self._members["xl/styles.xml"], _PARSER)
-            formats = {int(n.get("numFmtId")): n.get("formatCode", "") for n in xml.iter("{*}numFmt")}
-            xfs_el = xml.find("{*}cellXfs")
-            xf_formats = [int(x.get("numFmtId", "0")) for x in xfs_el.iterfind("{*}xf")] if xfs_el is not None else []
-            self._styles = _Styles(xml, formats, xf_formats)
+            self._styles = Styles(self._package, self._date_format)
         return self._styles
 
-    def _date_style(self, cell: etree._Element, col: int, row: int) -> int:
-        """A date style for this cell: its own, the column's, a neighbour's, or one added."""
-        styles = self._load_styles()
-        own = int(cell.get("s", "0"))
-        if styles.is_date(own):
-            return own
-        if col in self._date_style_cache:
-            return self._date_style_cache[col]
-        letter = column_letter(col)
-        found = None
-        for other in range(row - 1, max(1, row - 200), -1):  # nearest dated cell above
-            row_el = self._rows.peek(other)
-            if row_el is None:
+    # -- what grows with an appended row ------------------------------------------------------------
+
+    def _table_parts(self) -> dict[str, etree._Element]:
+        if self._tables is None:
+            self._tables = {path: self._package.xml(path) for path in self._package.related(self._sheet_path, "table")}
+        return self._tables
+
+    def _table_areas(self) -> list[Area]:
+        return [a for t in self._table_parts().values() if (a := parse_area(t.get("ref", ""))) is not None]
+
+    def _grow_ranges(self, row: int, first: int, last: int) -> None:
+        """Ranges ending on the row above the appended one, and sharing its columns, now cover it."""
+        for path, table in self._table_parts().items():
+            area = parse_area(table.get("ref", ""))
+            if (area is None or area.last_row != row - 1 or not area.crosses_columns(first, last)
+                    or int(table.get("totalsRowCount", "0") or 0)):
                 continue
-            for c in row_el.iterfind(self._q("c")):
-                if c.get("r") == f"{letter}{other}" and styles.is_date(int(c.get("s", "0"))):
-                    found = int(c.get("s"))
-                    break
-            if found is not None:
-                break
-        if found is None:
-            found = self._any_date_style(styles)
-        self._date_style_cache[col] = found
-        return found
+            grown = str(Area(area.first_row, area.first_col, row, area.last_col))
+            table.set("ref", grown)
+            for auto in table.iter("{*}autoFilter"):
+                auto.set("ref", grown)
+            self._grown.add(path)
+        for part in self._skeleton:
+            if not isinstance(part.tag, str) or local(part) == "sheetData":
+                continue
+            for el in part.iter(self._q("autoFilter"), self._q("conditionalFormatting"), self._q("dataValidation")):
+                for attr in ("ref", "sqref"):
+                    if el.get(attr):
+                        el.set(attr, _grow_sqref(el.get(attr, ""), row, first, last))
+            for el in part.iter("{*}sqref"):  # x14 extensions keep their range as element text
+                if el.text:
+                    el.text = _grow_sqref(el.text, row, first, last)
 
-    def _any_date_style(self, styles: _Styles) -> int:
-        dated = [i for i in range(len(styles.xf_formats)) if styles.is_date(i)]
-        preferred = [i for i in dated if "dd-mm" in styles.formats.get(styles.xf_formats[i], "").lower()]
-        if preferred or dated:
-            return (preferred or dated)[0]
-        return self._add_date_style(styles)
+    def _widen_dimension(self) -> None:
+        dim = self._skeleton.find(self._q("dimension"))
+        if dim is None or self._covered is None:
+            return
+        old = parse_area(dim.get("ref", "")) or self._covered
+        c = self._covered
+        dim.set("ref", str(Area(min(old.first_row, c.first_row), min(old.first_col, c.first_col),
+                                max(old.last_row, c.last_row), max(old.last_col, c.last_col))))
 
-    def _add_date_style(self, styles: _Styles) -> int:
-        xml = styles.xml
-        ns = etree.QName(xml).namespace or MAIN_NS
-        num_fmts = xml.find(f"{{{ns}}}numFmts")
-        if num_fmts is None:
-            num_fmts = etree.Element(f"{{{ns}}}numFmts")
-            xml.insert(0, num_fmts)
-        fmt_id = max([163, *styles.formats]) + 1
-        fmt = etree.SubElement(num_fmts, f"{{{ns}}}numFmt")
-        fmt.set("numFmtId", str(fmt_id))
-        fmt.set("formatCode", "dd\\-mm\\-yyyy")
-        num_fmts.set("count", str(len(num_fmts)))
-        xfs = xml.find(f"{{{ns}}}cellXfs")
-        xf = etree.SubElement(xfs, f"{{{ns}}}xf")
-        for attr, val in (("numFmtId", str(fmt_id)), ("fontId", "0"), ("fillId", "0"), ("borderId", "0"),
-                          ("xfId", "0"), ("applyNumberFormat", "1")):
-            xf.set(attr, val)
-        xfs.set("count", str(len(xfs)))
-        styles.formats[fmt_id] = "dd\\-mm\\-yyyy"
-        styles.xf_formats.append(fmt_id)
-        styles.changed = True
-        return len(styles.xf_formats) - 1
+    # -- parts beside the sheet ----------------------------------------------------------------------
+
+    def _add_styles_part(self, changed: dict[str, bytes], added: dict[str, bytes]) -> None:
+        """A workbook without a styles part gets one, tied in by a relationship and a content type."""
+        assert self._styles is not None
+        book = self._package.workbook_part
+        name = next(f"xl/styles{n or ''}.xml" for n in range(100) if not self._package.has(f"xl/styles{n or ''}.xml"))
+        added[name] = self._styles.serialise()
+        rels_path = _rels_path(book)
+        if self._package.has(rels_path):
+            rels = self._package.xml(rels_path)
+        else:
+            rels = etree.Element("{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
+                                 nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})
+        ids = {r.get("Id") for r in rels}
+        rid = next(f"rIdStyles{n}" for n in range(1, 1000) if f"rIdStyles{n}" not in ids)
+        office = etree.QName(self._skeleton).namespace or MAIN_NS
+        kind = ("http://purl.oclc.org/ooxml/officeDocument/relationships/styles" if "purl.oclc.org" in office
+                else "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles")
+        etree.SubElement(rels, f"{{{etree.QName(rels).namespace}}}Relationship",
+                         Id=rid, Type=kind, Target="/" + name)
+        (changed if self._package.has(rels_path) else added)[rels_path] = serialise(rels)
+        types = self._package.xml(CONTENT_TYPES)
+        etree.SubElement(types, f"{{{etree.QName(types).namespace}}}Override", PartName="/" + name, ContentType=STYLES_TYPE)
+        changed[CONTENT_TYPES] = serialise(types)
+
+    def _drop_calc_chain(self, changed: dict[str, bytes], dropped: set[str]) -> None:
+        """Excel rebuilds the calculation chain; it must not point at a cell without a formula."""
+        book = self._package.workbook_part
+        chains = self._package.related(book, "calcChain")
+        if not chains:
+            return
+        rels = self._package.xml(_rels_path(book))
+        for rel in list(rels):
+            if rel.get("Type", "").endswith("/calcChain"):
+                rels.remove(rel)
+        types = self._package.xml(CONTENT_TYPES)
+        for override in list(types):
+            if (override.get("PartName") or "").lstrip("/") in chains:
+                types.remove(override)
+        changed[_rels_path(book)] = serialise(rels)
+        changed[CONTENT_TYPES] = serialise(types)
+        dropped.update(chains)
 
 
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+def _rels_path(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
-def _resolve(source_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
-
-
-def _grow_sqref(sqref: str, old_last: int, new_last: int) -> str:
-    """Ranges in a space-separated sqref ending between old_last and the new rows now end on new_last."""
+def _grow_sqref(sqref: str, row: int, first: int, last: int) -> str:
+    """Ranges of a space-separated sqref that end on the row above and share columns now end on `row`."""
     parts = []
-    for part in sqref.split():
-        m = _RANGE.match(part)
-        if m and m[3] and old_last <= int(m[4]) < new_last:
-            part = f"{m[1]}{m[2]}:{m[3]}{new_last}"
-        parts.append(part)
+    for text in sqref.split():
+        area = parse_area(text)
+        if area is not None and not area.single and area.last_row == row - 1 >= 2 \
+                and area.crosses_columns(first, last):
+            text = str(Area(area.first_row, area.first_col, row, area.last_col))
+        parts.append(text)
     return " ".join(parts)

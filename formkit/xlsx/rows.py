@@ -2,7 +2,8 @@
 
 A register of 20,000 rows is tens of megabytes of XML. Only the rows a write touches are parsed
 (with lxml, inside a wrapper that declares the sheet's namespaces); every other row is kept as the
-original bytes and spliced back unchanged.
+original bytes and spliced back unchanged. Rows and cells without an `r` attribute (allowed: they
+follow the one before) get it when they are parsed, so every edited row is explicit.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from formkit.xlsx.cells import ref, split_ref
+
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _XMLNS = re.compile(rb"""\sxmlns(?::([\w.-]+))?="([^"]*)\"""")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is|f)\b")
 
 
 @dataclass
@@ -112,7 +116,21 @@ class SheetRows:
         row = etree.fromstring(fragment, _PARSER)[0]
         if row.get("r") is None:
             row.set("r", str(number))
+        _number_cells(row, number)
         return row
+
+    def last_used_row(self) -> int:
+        """The last row holding a value, an error or a formula (0: none); rows with only formats don't count."""
+        rows = set(self._order) | set(self._touched)
+        for number in sorted(rows, reverse=True):
+            if number in self._touched:
+                if any(_holds_value(c) for c in self._touched[number].iterfind("{*}c")):
+                    return number
+                continue
+            start, end = self._index[number]
+            if _VALUE.search(self._body, start, end) and any(_holds_value(c) for c in self.peek(number).iterfind("{*}c")):
+                return number
+        return 0
 
     def add(self, number: int, element: etree._Element) -> None:
         self._touched[number] = element
@@ -148,3 +166,21 @@ class SheetRows:
             lambda m: b"" if (m[1], m[2]) in self._declared else m[0], text[:head_end]
         )
         return head + text[head_end:]
+
+
+def _holds_value(cell: etree._Element) -> bool:
+    return any(etree.QName(child).localname in ("v", "is", "f") for child in cell if isinstance(child.tag, str))
+
+
+def _number_cells(row: etree._Element, number: int) -> None:
+    """Give cells without `r` their address: each follows the cell before it."""
+    cells = row.findall("{*}c")
+    if all(c.get("r") for c in cells):
+        return
+    column = 0
+    for cell in cells:
+        if cell.get("r"):
+            column = split_ref(cell.get("r"))[1]
+        else:
+            column += 1
+            cell.set("r", ref(number, column))
