@@ -1,10 +1,25 @@
 """One small hierarchy of errors; the CLI turns them into Dutch messages and exit codes.
 
-Every message is Dutch and complete: it names the file and the problem, because it is what
-the user reads.
+Every message is Dutch and complete: it names the file and the problem, because it is what the
+user reads. It never names a command-line option: where the user can act, the error carries a
+`Hint`, which the command line shows as its option and the web page as a button or a field.
 """
 
 from __future__ import annotations
+
+from enum import Enum
+
+
+class Hint(Enum):
+    """What the user can do about an error, whatever the front end."""
+
+    OVERWRITE = "overwrite"  # make it again over the existing file or value
+    EXPECTED_DATE = "expected-date"  # give the date the client may now expect
+    NUMBERS = "numbers"  # name one or more complaints (or all open ones)
+    PEILDATUM_TODAY = "peildatum-today"  # check as of today or earlier
+    RETRY = "retry"  # the same action again, once the cause is gone
+    WORKFOLDER = "workfolder"  # choose the working folder or another register
+    PASSWORD = "password"  # give the certificate's password
 
 
 class FormkitError(Exception):
@@ -12,9 +27,10 @@ class FormkitError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, hint: Hint | None = None):
         super().__init__(message)
         self.message = message
+        self.hint = hint
 
 
 class ConfigError(FormkitError):

@@ -221,7 +221,7 @@ def describe(outcome: Outcome) -> list[str]:
         "nieuw": f"{name}: {title} -> nieuwe klacht {outcome.number}",
         "bijgewerkt": f"{name}: {title} -> {outcome.number} bijgewerkt",
         "ongewijzigd": f"{name}: {title} -> {outcome.number}: staat al zo in het register",
-        "conflict": f"{name}: {title} -> {outcome.number}: conflict, niet overschreven (gebruik --overwrite)",
+        "conflict": f"{name}: {title} -> {outcome.number}: conflict, niet overschreven",
     }[outcome.status]
     lines = [head]
     lines += [f"    {header}: {_show(new)}" for header, _, new in outcome.changes]

@@ -25,7 +25,7 @@ from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
 from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.check.deadlines import destroy_from
-from formkit.errors import FormkitError, InputError
+from formkit.errors import FormkitError, Hint, InputError
 from formkit.register.model import VALUE_KEYS, Complaint
 from formkit.register.reading import NUMBER_RE, Register, normalise_number
 from formkit.register.backups import backup_time, list_backups
@@ -127,7 +127,7 @@ def check_peildatum(peildatum: dt.date, today: dt.date | None = None) -> None:
     if peildatum > (today or dt.date.today()):
         raise InputError(
             f"De peildatum {dutch_short(peildatum)} ligt in de toekomst. Vernietigen kan alleen wat "
-            "nu al over de bewaartermijn is; laat --peildatum weg of kies vandaag of eerder."
+            "nu al over de bewaartermijn is; kies vandaag of eerder.", Hint.PEILDATUM_TODAY
         )
 
 
@@ -265,8 +265,7 @@ def _remove_dossier(folder: Path, hashes: list[str]) -> None:
     except OSError as exc:
         raise FormkitError(
             f"Het dossier {folder} kon niet helemaal worden verwijderd ({exc.strerror or exc}). "
-            "Is er een bestand geopend? Sluit het en voer 'formkit vernietig --uitvoeren' opnieuw uit; "
-            "het register is al geanonimiseerd."
+            "Is er een bestand geopend? Sluit het; het register is al geanonimiseerd.", Hint.RETRY
         ) from None
 
 

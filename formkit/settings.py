@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,6 +127,11 @@ class Settings:
 
     def dossier(self, number: str) -> Path:
         return self.dossiers / number
+
+    def dossier_file(self, number: str, day: dt.date, word: str, suffix: str) -> Path:
+        """'dossiers/K-2026-014/2026-11-24 ontvangst K-2026-014.docx': how SPEC.md names a dossier's files."""
+        safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", number.strip())
+        return self.dossier(number) / f"{day.isoformat()} {word} {safe}{suffix}"
 
 
 def load_settings(root: Path, register: Path | None = None) -> Settings:

@@ -386,7 +386,7 @@ def test_cli_empty_period(folder):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--van", "2024-03-01", "--tot", "2024-02-01"], "ligt na --tot"),
+    (["--van", "2024-03-01", "--tot", "2024-02-01"], "ligt na de einddatum"),
     (["--rapport", "analyse.csv"], "kies een bestand dat eindigt op .xlsx"),
     (["--van", "31-02-2024"], "bestaat niet als datum"),
 ])

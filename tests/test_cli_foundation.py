@@ -127,3 +127,57 @@ def test_broken_settings_file_is_named_with_a_hint(runner, workfolder):
     result = runner.invoke(main, ["--map", str(workfolder.root), "controle"])
     assert result.exit_code == 2
     assert "formkit.toml" in result.stderr and "rechte aanhalingstekens" in result.stderr
+
+
+@pytest.mark.parametrize("command", all_commands())
+def test_help_is_dutch_also_in_clicks_own_lines(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    for english in ("Usage:", "Options:", "Show this message", "[OPTIONS]"):
+        assert english not in result.output, english
+    assert "Gebruik:" in result.output and "Toon deze uitleg en stop." in result.output
+    top = runner.invoke(main, ["--help"]).output
+    assert "Opdrachten:" in top and "Commands:" not in top and "Show the version" not in top
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_silences_information_but_not_data_or_errors(runner, demo, where):
+    args = ["controle", "--peildatum", "2026-11-02", "--markeer"]
+    args = ["--quiet", *args] if where == "before" else [*args, "--quiet"]
+    quiet = runner.invoke(main, ["--map", str(demo.root), *args])
+    loud = runner.invoke(main, ["--map", str(demo.root), "controle", "--peildatum", "2026-11-02", "--markeer"])
+    assert quiet.exit_code == loud.exit_code == 1
+    assert quiet.stdout == loud.stdout and "Controle klachtenregister" in quiet.stdout  # the data
+    assert "Signalering" in loud.stderr and quiet.stderr == ""
+    failed = runner.invoke(main, ["--map", str(demo.root), "brief", "ontvangst", "K-1999-999", "--quiet"])
+    assert failed.exit_code == 2 and "K-1999-999" in failed.stderr  # errors still appear
+
+
+def test_an_error_with_a_hint_names_the_option_that_helps(runner, demo):
+    result = runner.invoke(main, ["--map", str(demo.root), "brief", "verlenging", "K-2026-004"])
+    assert result.exit_code == 2
+    assert "verwachte datum" in result.stderr and "--verwacht DATUM" in result.stderr
+
+
+CRASH = """
+import sys
+from formkit.check import deadlines
+def broken(*args, **kwargs):
+    raise ValueError("Naam klager: Jantje Geheimhouder, Kerkstraat 12")
+deadlines.check = broken
+import formkit.check.monthly as monthly
+monthly.check = broken
+from formkit.cli import main
+sys.argv = ["formkit", "--map", sys.argv[1], "controle"]
+main()
+"""
+
+
+def test_a_bug_is_one_dutch_line_and_a_log_without_personal_data(demo):
+    result = subprocess.run([sys.executable, "-c", CRASH, str(demo.root)], capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "formkit-fout.log" in lines[0] and "programmafout" in lines[0]
+    log = (demo.root / "formkit-fout.log").read_text(encoding="utf-8")
+    assert "ValueError" in log and "monthly.py" in log  # type and place, for the developer
+    assert "Jantje" not in log and "Kerkstraat" not in log and str(demo.root) not in log

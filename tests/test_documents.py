@@ -27,7 +27,7 @@ from formkit.documents.context import (
     Renderer,
     build_context,
     clean_text,
-    document_filename,
+    document_word,
     render_documents,
     template_name,
 )
@@ -108,7 +108,7 @@ def docx_text(path: Path) -> str:
 
 def render(settings: Settings, kind: str, c: Complaint, out: Path, **kwargs) -> Path:
     context = build_context(c, settings, kind, LETTER_DATE, **kwargs)
-    return Renderer(settings, template_name(kind)).render(context, out / document_filename(kind, c.number, LETTER_DATE))
+    return Renderer(settings, template_name(kind)).render(context, out / f"{LETTER_DATE.isoformat()} {document_word(kind)} {c.number}.docx")
 
 
 def expected_for(kind: str) -> dict:
@@ -271,7 +271,8 @@ def test_render_documents_batch(settings, tmp_path):
     items = [(complaint(number=f"K-2026-0{i}"), tmp_path / f"K-2026-0{i}" / f"{i}.docx") for i in (21, 22)]
     paths = render_documents(items, settings, "tevredenheid", LETTER_DATE)
     assert [p.exists() for p in paths] == [True, True]
-    assert document_filename("formulier", "K-2026-014", LETTER_DATE) == "2026-11-24 registratieformulier K-2026-014.docx"
+    assert settings.dossier_file("K-2026-014", LETTER_DATE, document_word("formulier"), ".docx") == (
+        settings.dossiers / "K-2026-014" / "2026-11-24 registratieformulier K-2026-014.docx")
 
 
 def test_repository_templates_match_the_generator(tmp_path):

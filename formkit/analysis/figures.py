@@ -37,9 +37,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from formkit.check import deadlines
-from formkit.settings import Terms
+from formkit.errors import InputError
+from formkit.settings import Settings, Terms
 from formkit.dates import add_months
 from formkit.register.model import Complaint
+from formkit.register.reading import read_register
 from formkit.analysis.patterns import CauseActions, Pattern, cause_actions, groups, patterns
 
 SCORES = (1, 2, 3, 4, 5)
@@ -74,9 +76,9 @@ def default_period(today: dt.date) -> Period:
 
 
 def choose_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:
-    """--van/--tot: both given as typed; one alone spans 12 months from it; none: the default.
+    """Start and end both given as typed; one alone spans 12 months from it; none: the default.
 
-    Raises ValueError when the start lies after the end (the CLI words it).
+    Raises ValueError when the start lies after the end (analyse_register words it).
     """
     if start is None and end is None:
         return default_period(today)
@@ -214,6 +216,19 @@ class Analysis:
 
 
 # --- the analysis ----------------------------------------------------------------------------
+
+def analyse_register(settings: Settings, start: dt.date | None = None, end: dt.date | None = None,
+                     today: dt.date | None = None) -> Analysis:
+    """`formkit analyse`: the figures of the complaints received in the period (see choose_period)."""
+    today = today or dt.date.today()
+    try:
+        period = choose_period(start, end, today)
+    except ValueError:
+        assert start is not None and end is not None  # only both together can be out of order
+        raise InputError(f"De begindatum {start:%d-%m-%Y} ligt na de einddatum {end:%d-%m-%Y}; "
+                         "kies een begindatum vóór de einddatum.") from None
+    return analyse(read_register(settings.register).complaints, settings.terms, period, today)
+
 
 def analyse(complaints: Sequence[Complaint], terms: Terms, period: Period, today: dt.date) -> Analysis:
     """All figures for the complaints received in `period`, as known on `today`."""

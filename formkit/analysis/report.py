@@ -54,7 +54,7 @@ def report_format(path: Path) -> str:
     """The report's kind by its suffix (.xlsx, .docx, .pdf); anything else is the user's error."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"--rapport {path}: kies een bestand dat eindigt op .xlsx (werkmap met grafieken), "
+        raise InputError(f"Rapport {path}: kies een bestand dat eindigt op .xlsx (werkmap met grafieken), "
                          ".pdf of .docx (managementrapport).")
     return suffix
 

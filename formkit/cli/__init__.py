@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from formkit import __version__
 from formkit.cli import analysis, check, documents, folder, forms
-from formkit.cli.common import CONTEXT, FormkitGroup, State
+from formkit.cli.common import CONTEXT, State
+from formkit.cli.group import FormkitGroup
 
 
-@click.group(cls=FormkitGroup, context_settings=CONTEXT)
-@click.option(
-    "--map",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="FORMKIT_MAP",
-    default=None,
-    help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).",
-)
-@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Ander registerbestand.")
-@click.version_option(__version__, "--version", prog_name="formkit", message="%(prog)s %(version)s")
+@click.group(cls=FormkitGroup, context_settings=CONTEXT, options_metavar="[OPTIES]",
+             subcommand_metavar="OPDRACHT [ARGUMENTEN]...")
+@click.option("--map", "workfolder", type=click.Path(file_okay=False, path_type=Path), envvar="FORMKIT_MAP", metavar="MAP",
+              default=None, help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).")
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="BESTAND",
+              help="Ander registerbestand.")
+@click.option("--quiet", "-q", is_flag=True, help="Geen voortgang of meldingen; alleen fouten en gegevens.")
+@click.version_option(__version__, "--version", prog_name="formkit", message="%(prog)s %(version)s",
+                      help="Toon de versie van formkit.")
 @click.pass_context
-def main(ctx: click.Context, folder: Path | None, register: Path | None) -> None:
+def main(ctx: click.Context, workfolder: Path | None, register: Path | None, quiet: bool) -> None:
     """formkit: de klachtenprocedure rond het Excel-klachtenregister, Word-brieven en PDF-formulieren.
 
     \b
@@ -33,13 +31,10 @@ def main(ctx: click.Context, folder: Path | None, register: Path | None) -> None
       formkit init klachten
       formkit --map klachten controle
     """
-    ctx.obj = State(Path(folder or os.getcwd()), register)
+    ctx.obj = State(Path(workfolder or os.getcwd()), register, quiet)
 
 
-for command in (folder.init_command, folder.demo_command, documents.form_command, documents.letter_command,
-                forms.pdf_form_command, forms.import_command, check.controle_command, check.vernietig_command,
-                analysis.analyse_command):
-    main.add_command(command)
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+for _command in (folder.init_command, folder.demo_command, documents.form_command, documents.letter_command,
+                 forms.pdf_form_command, forms.import_command, check.controle_command, check.vernietig_command,
+                 analysis.analyse_command):
+    main.add_command(_command)

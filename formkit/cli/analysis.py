@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from formkit.cli.common import DATE, info, json_option, show_path, warn
+from formkit.cli.common import DATE, command, info, json_option, show_path, warn
 from formkit.settings import Settings
-from formkit.errors import InputError
 
 
-@click.command("analyse")
+@command("analyse")
 @click.option("--van", "start", type=DATE, default=None, metavar="DATUM",
               help="Eerste ontvangstdatum (standaard: de laatste 12 hele maanden).")
 @click.option("--tot", "end", type=DATE, default=None, metavar="DATUM",
@@ -36,22 +35,15 @@ def analyse_command(ctx: click.Context, start: dt.date | None, end: dt.date | No
       formkit analyse --rapport rapporten/klachtenanalyse.xlsx
       formkit analyse --json > analyse.json
     """
-    from formkit.analysis.figures import analyse, choose_period
+    # the figures, their texts and reports (docx, openpyxl, matplotlib): only this command
+    from formkit.analysis.figures import analyse_register
     from formkit.analysis.report import report_format, write_report
     from formkit.analysis.text import data_notes, summary_lines, to_json
-    from formkit.register.reading import read_register
 
     if rapport is not None:
         report_format(rapport)  # a wrong suffix fails before any work
-    today = dt.date.today()
-    try:
-        period = choose_period(start, end, today)
-    except ValueError:
-        assert start is not None and end is not None  # only both together can be out of order
-        raise InputError(f"--van {start:%d-%m-%Y} ligt na --tot {end:%d-%m-%Y}; "
-                         "kies een begindatum vóór de einddatum.") from None
     settings: Settings = ctx.obj.settings
-    figures = analyse(read_register(settings.register).complaints, settings.terms, period, today)
+    figures = analyse_register(settings, start, end)
     if as_json:
         click.echo(json.dumps(to_json(figures), ensure_ascii=False, indent=2))
     else:

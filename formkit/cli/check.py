@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from formkit.cli.common import (
-    info,
-    json_option,
-    peildatum_option,
-    show_path,
-    warn,
-    yes_option,
-)
-from formkit.settings import Settings
+from formkit.check.findings import Finding
+from formkit.check.monthly import check_register
+from formkit.check.output import findings_json, format_findings, summary_line
+from formkit.cli.common import command, info, json_option, peildatum_option, show_path, warn, yes_option
 from formkit.dates import dutch_short
 from formkit.errors import InputError
+from formkit.register.backups import list_backups
+from formkit.register.reading import read_register
+from formkit.settings import Settings
 from formkit.words import count
 
 if TYPE_CHECKING:
-    from formkit.check.findings import Finding
     from formkit.retention import Destruction, Plan
 
 # Group title -> colour of its heading on a terminal (click drops colour when piped).
@@ -42,7 +38,7 @@ _COLOURS = {
 }
 
 
-@click.command("controle")
+@command("controle")
 @peildatum_option
 @click.option("--markeer", is_flag=True, help="Schrijf per klacht wat aandacht vraagt in de kolom Signalering.")
 @click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -62,19 +58,17 @@ def controle_command(
       formkit controle --markeer --rapport rapporten/controle-november.xlsx
       formkit controle --peildatum 01-12-2026 --json > controle.json
     """
-    from formkit.check.deadlines import check
-    from formkit.check.output import findings_json
-    from formkit.register.reading import read_register
-
     if rapport is not None and rapport.suffix.lower() != ".xlsx":
-        raise InputError(f"--rapport {rapport}: het rapport moet een .xlsx-bestand zijn (bijvoorbeeld controle.xlsx).")
+        raise InputError(f"Rapport {rapport}: het rapport moet een .xlsx-bestand zijn (bijvoorbeeld controle.xlsx).")
     settings: Settings = ctx.obj.settings
     peildatum = peildatum or dt.date.today()
     if markeer:
-        findings, changed = _mark(settings, peildatum)
+        from formkit.check.marking import mark_signals  # the workbook writer: only --markeer writes
+
+        marked = mark_signals(settings, peildatum)
+        findings = marked.findings
     else:
-        register = read_register(settings.register)
-        findings = check(register.complaints, peildatum, settings, register.duplicates)
+        findings = check_register(settings, peildatum)
     if as_json:
         if sys.stdout.isatty():  # indented for a person; as text, so a Windows console shows é right
             click.echo(findings_json(findings, peildatum, pretty=True).decode("utf-8"))
@@ -83,10 +77,10 @@ def controle_command(
     else:
         _print_findings(findings, peildatum)
     if markeer:
-        info(f"Signalering bijgewerkt bij {count(changed, 'klacht', 'klachten')}." if changed
+        info(f"Signalering bijgewerkt bij {count(marked.changed, 'klacht', 'klachten')}." if marked.changed
              else "De kolom Signalering was al bijgewerkt; het register is niet gewijzigd.")
     if rapport is not None:
-        from formkit.check.report import write_check_report
+        from formkit.check.report import write_check_report  # openpyxl: only when a report is asked for
 
         path = write_check_report(findings, peildatum, rapport.absolute())
         if as_json:  # stdout holds the JSON document alone
@@ -96,29 +90,7 @@ def controle_command(
     ctx.exit(1 if findings else 0)
 
 
-def _mark(settings: Settings, peildatum: dt.date) -> tuple[list[Finding], int]:
-    """Check and write Signalering in one locked write, so the text matches the register read."""
-    from formkit.check.deadlines import check
-    from formkit.check.findings import signal_text
-    from formkit.register.storage import update_register
-
-    with update_register(settings, "controle --markeer") as update:
-        register = update.register
-        findings = check(register.complaints, peildatum, settings, register.duplicates)
-        per_row: dict[int, list[Finding]] = defaultdict(list)
-        for finding in findings:
-            per_row[finding.row].append(finding)
-        for complaint in register.complaints:
-            if complaint.is_anonymised:  # "vernietigd op ..." stays: it marks the row as destroyed
-                continue
-            update.set(complaint, {"signal": signal_text(per_row.get(complaint.row, [])) or None})
-        changed = len({change.row for change in update.changes})
-    return findings, changed
-
-
 def _print_findings(findings: Sequence[Finding], peildatum: dt.date) -> None:
-    from formkit.check.output import format_findings, summary_line
-
     click.echo(click.style(f"Controle klachtenregister, peildatum {dutch_short(peildatum)}", bold=True))
     for title, lines in format_findings(findings, peildatum):
         click.echo()
@@ -129,7 +101,7 @@ def _print_findings(findings: Sequence[Finding], peildatum: dt.date) -> None:
     click.echo(click.style(summary_line(findings), bold=True))
 
 
-@click.command("vernietig")
+@command("vernietig")
 @peildatum_option
 @click.option("--uitvoeren", is_flag=True, help="Vernietig echt; zonder deze optie alleen een lijst.")
 @yes_option
@@ -147,9 +119,8 @@ def vernietig_command(ctx: click.Context, peildatum: dt.date | None, uitvoeren: 
       formkit vernietig --uitvoeren
       formkit vernietig --uitvoeren --yes
     """
-    from formkit.register.reading import read_register
+    # retention uses the workbook writer (openpyxl): imported by the command that needs it
     from formkit.retention import check_peildatum, destroy, due_for_destruction
-    from formkit.register.backups import list_backups
 
     settings: Settings = ctx.obj.settings
     peildatum = peildatum or dt.date.today()

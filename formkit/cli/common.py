@@ -1,18 +1,38 @@
-"""What every command shares: options defined once, the date type, output helpers, the working folder."""
+"""What every command shares: options defined once, the date type, the working folder, output.
+
+Messages go to stderr, data (paths of files made, tables, JSON) to stdout. `--quiet` (before or
+after the command) silences progress bars and informational lines; errors, warnings and data
+still appear.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from formkit.settings import Settings, load_settings
 from formkit.dates import DateParseError, parse_cli_date
-from formkit.errors import FormkitError
+from formkit.errors import Hint
+from formkit.settings import Settings, load_settings
 
+T = TypeVar("T")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# How the command line tells a user what to do about an error (formkit.errors.Hint).
+HINTS = {
+    Hint.OVERWRITE: "Gebruik --overwrite om het toch te doen.",
+    Hint.EXPECTED_DATE: "Geef de datum op met --verwacht DATUM.",
+    Hint.NUMBERS: "Geef klachtnummers op, of --open voor alle openstaande klachten.",
+    Hint.PEILDATUM_TODAY: "Laat --peildatum weg of kies vandaag of eerder.",
+    Hint.RETRY: "Voer daarna dezelfde opdracht opnieuw uit.",
+    Hint.WORKFOLDER: "Kies de werkmap met --map (of ga er met cd naartoe), of een ander register met --register; "
+                     "een nieuwe werkmap maakt u met 'formkit init'.",
+    Hint.PASSWORD: "Zet het wachtwoord in FORMKIT_CERTIFICAAT_WACHTWOORD of typ het als formkit erom vraagt.",
+}
 
 
 class DateType(click.ParamType):
@@ -20,7 +40,7 @@ class DateType(click.ParamType):
 
     name = "DATUM"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -31,100 +51,14 @@ class DateType(click.ParamType):
 
 DATE = DateType()
 
-# Options shared by several commands, defined once.
-peildatum_option = click.option(
-    "--peildatum", type=DATE, default=None, metavar="DATUM", help="Datum waarop gecontroleerd wordt (standaard: vandaag)."
-)
-dry_run_option = click.option("--dry-run", is_flag=True, help="Laat zien wat er zou gebeuren; wijzig niets.")
-json_option = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON op stdout.")
-yes_option = click.option("--yes", "-y", is_flag=True, help="Niet om bevestiging vragen.")
-overwrite_option = click.option("--overwrite", is_flag=True, help="Bestaande bestanden of waarden overschrijven.")
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="Alleen fouten melden.")
-
-
-class FormkitGroup(click.Group):
-    """Turns core errors into a Dutch message on stderr and the exit code SPEC.md gives."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """click's own usage errors are English; say them in Dutch, exit 2 as SPEC.md asks."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
-        except click.UsageError as exc:
-            error(dutch_usage_error(exc))
-            command = exc.ctx.command_path if exc.ctx is not None else "formkit"
-            info(f"Zie '{command} --help' voor uitleg en voorbeelden.")
-            sys.exit(2)
-        except click.Abort:
-            error("Afgebroken; er is niets gewijzigd.")
-            sys.exit(1)
-        except click.ClickException as exc:
-            error(exc.format_message())
-            sys.exit(exc.exit_code)
-        sys.exit(result if isinstance(result, int) else 0)
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except FormkitError as exc:
-            error(exc.message)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            error("Afgebroken; het register is niet half bijgewerkt.")
-            ctx.exit(130)
-
-
-def dutch_usage_error(exc: click.UsageError) -> str:
-    """The Dutch text of one of click's usage errors."""
-    hint = ""
-    param = getattr(exc, "param", None)
-    if param is not None:
-        hint = param.get_error_hint(exc.ctx) if exc.ctx is not None else (param.name or "")
-    if isinstance(exc, click.exceptions.NoSuchCommand):
-        close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
-        return f"Onbekende opdracht '{exc.command_name}'.{close}"
-    if isinstance(exc, click.NoSuchOption):
-        close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
-        return f"Onbekende optie {exc.option_name}.{close}"
-    if isinstance(exc, click.MissingParameter):
-        return f"{hint or 'Een gegeven'} ontbreekt."
-    if isinstance(exc, click.BadParameter):
-        if param is not None and isinstance(param.type, click.Choice):
-            return f"Ongeldige waarde voor {hint}: kies uit {', '.join(map(str, param.type.choices))}."
-        return f"Ongeldige waarde voor {hint}: {exc.message}" if hint else exc.message
-    message = exc.message
-    if message.startswith("Got unexpected extra argument"):
-        extra = message[message.find("(") + 1 : message.rfind(")")]
-        return f"Te veel argumenten: {extra}."
-    if message.startswith("Option") and "requires an argument" in message:
-        return f"Optie {message.split()[1]} verwacht een waarde."
-    return message
-
-
-def error(message: str) -> None:
-    click.secho(f"Fout: {message}", fg="red", err=True)
-
-
-def warn(message: str) -> None:
-    click.secho(message, fg="yellow", err=True)
-
-
-def info(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def show_path(path: Path) -> None:
-    """Each command that makes a file prints its path (data: stdout)."""
-    click.echo(str(path))
-
 
 class State:
-    """What the group options chose: the working folder and an optional register path."""
+    """What the group options chose: the working folder, an optional register path, quietness."""
 
-    def __init__(self, folder: Path, register: Path | None):
+    def __init__(self, folder: Path, register: Path | None, quiet: bool = False) -> None:
         self.folder = folder
         self.register = register
+        self.quiet = quiet
         self._settings: Settings | None = None
 
     @property
@@ -134,4 +68,101 @@ class State:
         return self._settings
 
 
-pass_state = click.make_pass_decorator(State)
+def state() -> State | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_object(State) if ctx is not None else None
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    found = ctx.find_object(State)
+    if value and found is not None:
+        found.quiet = True
+
+
+# Options shared by several commands, defined once.
+peildatum_option = click.option("--peildatum", type=DATE, default=None, metavar="DATUM",
+                                help="Datum waarop gecontroleerd wordt (standaard: vandaag).")
+dry_run_option = click.option("--dry-run", is_flag=True, help="Laat zien wat er zou gebeuren; wijzig niets.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON op stdout.")
+yes_option = click.option("--yes", "-y", is_flag=True, help="Niet om bevestiging vragen.")
+overwrite_option = click.option("--overwrite", is_flag=True, help="Bestaande bestanden of waarden overschrijven.")
+pdf_option = click.option("--pdf", is_flag=True, help="Maak ook een PDF (met LibreOffice).")
+quiet_option = click.option("--quiet", "-q", is_flag=True, expose_value=False, is_eager=True, callback=_set_quiet,
+                            help="Geen voortgang of meldingen; alleen fouten en gegevens.")
+
+
+class DutchFormatter(click.HelpFormatter):
+    """click's own words in help texts (Usage, Options, Commands), in Dutch."""
+
+    HEADINGS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Gebruik: " if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(self.HEADINGS.get(name, name))
+
+
+class DutchContext(click.Context):
+    formatter_class = DutchFormatter
+
+
+class DutchHelp:
+    """Mixed into formkit's command classes: Dutch help option and headings."""
+
+    context_class = DutchContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]  # click.Command's, by the MRO
+        if option is not None:
+            option.help = "Toon deze uitleg en stop."
+        return option
+
+
+class Command(DutchHelp, click.Command):
+    pass
+
+
+def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """A formkit command: Dutch help, and --quiet after the command as well as before it."""
+
+    def decorate(function: Callable[..., Any]) -> click.Command:
+        return click.command(name, cls=Command, context_settings=CONTEXT, options_metavar="[OPTIES]")(quiet_option(function))
+
+    return decorate
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+def error(message: str, hint: Hint | None = None) -> None:
+    text = f"Fout: {message}" + (f" {HINTS[hint]}" if hint in HINTS else "")
+    click.secho(text, fg="red", err=True)
+
+
+def warn(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
+
+
+def info(message: str = "") -> None:
+    found = state()
+    if found is None or not found.quiet:
+        click.echo(message, err=True)
+
+
+def show_path(path: Path) -> None:
+    """Each command that makes a file prints its path (data: stdout)."""
+    click.echo(str(path))
+
+
+def progress(label: str, threshold: int = 5) -> Callable[[Sequence[T]], Iterable[T]]:
+    """A progress bar for long work on a terminal; nothing when piped, quiet, or only a few items."""
+
+    def run(items: Sequence[T]) -> Iterator[T]:
+        found = state()
+        if len(items) < threshold or not sys.stderr.isatty() or (found is not None and found.quiet):
+            yield from items
+            return
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return run

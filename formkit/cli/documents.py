@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from formkit.cli.common import DATE, dry_run_option, error, info, overwrite_option, show_path, warn
-from formkit.register.columns import BY_KEY
+from formkit.cli.common import (
+    DATE,
+    command,
+    dry_run_option,
+    error,
+    info,
+    overwrite_option,
+    pdf_option,
+    progress,
+    show_path,
+    warn,
+)
 from formkit.dates import dutch_short
-from formkit.errors import InputError
+from formkit.documents import LETTER_KINDS
+from formkit.register.columns import BY_KEY
 
-pdf_option = click.option("--pdf", is_flag=True, help="Maak ook een PDF (met LibreOffice).")
+if TYPE_CHECKING:
+    from formkit.documents.letters import Batch
 
 
-@click.command("formulier")
+@command("formulier")
 @click.argument("nummers", nargs=-1)
 @click.option("--open", "open_only", is_flag=True, help="Alle klachten zonder Datum afhandeling.")
 @pdf_option
 @overwrite_option
 @dry_run_option
 @click.pass_context
-def form_command(ctx, nummers, open_only, pdf, overwrite, dry_run) -> None:
+def form_command(ctx: click.Context, nummers: tuple[str, ...], open_only: bool, pdf: bool, overwrite: bool,
+                 dry_run: bool) -> None:
     """Maak het registratieformulier (bijlage van de klachtenprocedure) per klacht.
 
     \b
@@ -30,12 +43,15 @@ def form_command(ctx, nummers, open_only, pdf, overwrite, dry_run) -> None:
       formkit formulier K-2026-014 --pdf
       formkit formulier --open
     """
-    _run(ctx, "formulier", nummers, open_only, pdf, overwrite, dry_run, None)
+    from formkit.documents.letters import make_documents  # Word templates (docxtpl): only these commands
+
+    batch = make_documents(ctx.obj.settings, "formulier", nummers, open_only=open_only, pdf=pdf, overwrite=overwrite,
+                           dry_run=dry_run, progress=progress("Documenten maken"))
+    ctx.exit(_report(batch, pdf, overwrite, dry_run))
 
 
-@click.command("brief")
-@click.argument("soort", type=click.Choice(["ontvangst", "verlenging", "terugkoppeling", "tevredenheid"]),
-                metavar="SOORT")
+@command("brief")
+@click.argument("soort", type=click.Choice(LETTER_KINDS), metavar="SOORT")
 @click.argument("nummers", nargs=-1, required=True)
 @pdf_option
 @click.option("--verwacht", type=DATE, default=None, metavar="DATUM",
@@ -43,7 +59,8 @@ def form_command(ctx, nummers, open_only, pdf, overwrite, dry_run) -> None:
 @overwrite_option
 @dry_run_option
 @click.pass_context
-def letter_command(ctx, soort, nummers, pdf, verwacht, overwrite, dry_run) -> None:
+def letter_command(ctx: click.Context, soort: str, nummers: tuple[str, ...], pdf: bool, verwacht: dt.date | None,
+                   overwrite: bool, dry_run: bool) -> None:
     """Maak een brief aan de klager en leg de datum vast in het register.
 
     ontvangst -> Datum reactie; verlenging -> Verlengd tot en Datum verlengingsbericht;
@@ -54,28 +71,19 @@ def letter_command(ctx, soort, nummers, pdf, verwacht, overwrite, dry_run) -> No
       formkit brief ontvangst K-2026-014 --pdf
       formkit brief verlenging K-2026-014 --verwacht 15-01-2027
     """
-    _run(ctx, soort, nummers, False, pdf, overwrite, dry_run, verwacht)
+    from formkit.documents.letters import make_documents  # Word templates (docxtpl): only these commands
+
+    batch = make_documents(ctx.obj.settings, soort, nummers, pdf=pdf, overwrite=overwrite, expected=verwacht,
+                           dry_run=dry_run, progress=progress("Documenten maken"))
+    ctx.exit(_report(batch, pdf, overwrite, dry_run))
 
 
-def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> None:
-    from formkit.documents.letters import plan, preview, produce, select
-
-    settings = ctx.obj.settings
-    if not numbers and not open_only:
-        raise InputError("Geef een of meer klachtnummers op (of --open).")
-    today = dt.date.today()
-    complaints = select(settings, numbers, open_only)
-    if kind == "verlenging" and expected is None:
-        missing = [c.number for c in complaints if c.extended_until is None]
-        if missing:
-            raise InputError(f"Geef de verwachte datum van afhandeling op met --verwacht DATUM "
-                             f"(Verlengd tot is leeg bij {', '.join(missing)}). Er is niets gemaakt.")
-    batch = plan(settings, kind, complaints, today, expected)
+def _report(batch: Batch, pdf: bool, overwrite: bool, dry_run: bool) -> int:
+    """Print what was (or, on a dry run, would be) made and recorded; returns the exit code."""
     if not batch.items:
         info("Geen klachten om een document voor te maken.")
-        return
+        return 0
     if dry_run:
-        preview(settings, batch, today, expected)
         for item in batch.items:
             if item.error:
                 error(f"{item.docx.name}: wordt niet gemaakt: {item.error}")
@@ -90,16 +98,7 @@ def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> No
         for note in batch.notes:
             warn(f"Let op: {note}")
         info("Proefdraai: er is niets gemaakt of vastgelegd.")
-        ctx.exit(1 if any(item.error for item in batch.items) else 0)
-
-    def progress(items):
-        if len(items) < 5 or not sys.stderr.isatty():
-            yield from items
-            return
-        with click.progressbar(items, label="Documenten maken", file=sys.stderr) as bar:
-            yield from bar
-
-    produce(settings, batch, today, expected=expected, pdf=pdf, overwrite=overwrite, progress=progress)
+        return 1 if any(item.error for item in batch.items) else 0
     for item in batch.items:
         if item.made:
             show_path(item.docx)
@@ -117,7 +116,6 @@ def _run(ctx, kind, numbers, open_only, pdf, overwrite, dry_run, expected) -> No
         warn(f"Let op: {note}")
     for number, headers in batch.recorded.items():
         info(f"{number}: vastgelegd in het register: {', '.join(headers)}")
-    for number, notes in batch.kept.items():
+    for number in batch.kept:
         info(f"{number}: datum stond al in het register en is niet gewijzigd.")
-    attention = batch.failed or batch.skipped or batch.pdf_error
-    ctx.exit(1 if attention else 0)
+    return 1 if batch.failed or batch.skipped or batch.pdf_error else 0

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from formkit.cli.common import show_path
+from formkit.cli.common import command, info, show_path
 
 
-@click.command("init")
+@command("init")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def init_command(ctx: click.Context, folder: Path | None) -> None:
@@ -19,18 +19,17 @@ def init_command(ctx: click.Context, folder: Path | None) -> None:
     Voorbeeld:
       formkit init klachten
     """
-    from formkit.workfolder.create import init_workfolder
+    from formkit.workfolder.create import init_workfolder  # openpyxl builds the new register: only here
 
-    target = folder or ctx.obj.folder
-    result = init_workfolder(target)
+    result = init_workfolder(folder or ctx.obj.folder)
     for path in result.created:
         show_path(path)
     for path in result.kept:
-        click.echo(f"Bestond al, niet gewijzigd: {path}", err=True)
-    click.echo(f"Werkmap klaar: {result.settings.root}", err=True)
+        info(f"Bestond al, niet gewijzigd: {path}")
+    info(f"Werkmap klaar: {result.settings.root}")
 
 
-@click.command("demo")
+@command("demo")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def demo_command(ctx: click.Context, folder: Path | None) -> None:
@@ -40,11 +39,10 @@ def demo_command(ctx: click.Context, folder: Path | None) -> None:
     Voorbeeld:
       formkit demo voorbeeld
     """
-    from formkit.workfolder.demo import run_demo
+    from formkit.workfolder.demo import run_demo  # every part of formkit: only here
 
-    target = folder or Path(ctx.obj.folder) / "formkit-demo"
-    for line, path in run_demo(target):
+    for line, path in run_demo(folder or Path(ctx.obj.folder) / "formkit-demo"):
         if line:
-            click.echo(line, err=True)
+            info(line)
         if path is not None:
             show_path(path)

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from formkit.check import deadlines
+from formkit.documents import LETTER_KINDS
 from formkit.settings import Settings
 from formkit.dates import dutch
-from formkit.errors import DocumentError, InputError
+from formkit.errors import DocumentError, Hint, InputError
 from formkit.register.model import Complaint
 from formkit.documents.templating import Renderer, clean_text
 
-__all__ = ["TEMPLATES", "Renderer", "build_context", "clean_text", "document_filename", "render_documents",
+__all__ = ["TEMPLATES", "Renderer", "build_context", "clean_text", "document_word", "render_documents",
            "template_name"]
 
 TEMPLATES: dict[str, str] = {
@@ -30,7 +31,6 @@ TEMPLATES: dict[str, str] = {
     "terugkoppeling": "brief-terugkoppeling.docx",
     "tevredenheid": "brief-tevredenheid.docx",
 }
-LETTERS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
 SUBJECTS = {
     "formulier": "Klachtenregistratieformulier",
     "ontvangst": "Ontvangstbevestiging van uw klacht",
@@ -77,11 +77,9 @@ def template_name(kind: str) -> str:
     return TEMPLATES[_kind(kind)]
 
 
-def document_filename(kind: str, number: str, day: dt.date) -> str:
-    """'2026-11-24 ontvangst K-2026-014.docx', the name SPEC.md gives documents in a dossier."""
-    soort = "registratieformulier" if _kind(kind) == "formulier" else kind
-    safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", clean_text(number))
-    return f"{day.isoformat()} {soort} {safe}.docx"
+def document_word(kind: str) -> str:
+    """The word a document's file name carries: 'registratieformulier', 'ontvangst', ..."""
+    return "registratieformulier" if _kind(kind) == "formulier" else kind
 
 
 def build_context(complaint: Complaint, settings: Settings, kind: str, letter_date: dt.date,
@@ -92,7 +90,7 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
     number = clean_text(c.number)
     if not number:
         raise DocumentError("Deze klacht heeft geen Klachtnummer; vul het eerst in het register in.")
-    letter = kind in LETTERS
+    letter = kind in LETTER_KINDS
     handler = settings.handler(c.handler)
     if letter:
         signature = _signature(number, c, settings)
@@ -110,7 +108,7 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
     if kind == "verlenging":
         expected = expected or c.extended_until
         if expected is None:
-            raise InputError(f"Klacht {number}: geef de verwachte datum van afhandeling op (--verwacht DATUM).")
+            raise InputError(f"Klacht {number}: geef de verwachte datum van afhandeling op.", Hint.EXPECTED_DATE)
     if expected and c.received and expected <= c.received:
         raise InputError(f"Klacht {number}: de verwachte datum {dutch(expected)} ligt niet na "
                          f"de datum van ontvangst ({dutch(c.received)}).")

@@ -17,23 +17,20 @@ from pathlib import Path
 
 from formkit.settings import Settings
 from formkit.documents.convert import CHUNK
-from formkit.documents.context import build_context, document_filename, template_name
+from formkit.documents.context import build_context, document_word, template_name
 from formkit.errors import (
     ConversionError,
     DocumentError,
-    FormkitError,
+    Hint,
     InputError,
     RegisterLocked,
     TemplateError,
     UnknownNumberError,
 )
 from formkit.register.model import Complaint
-from formkit.register.reading import normalise_number, read_register
+from formkit.register.reading import Register, normalise_number, read_register
 from formkit.register.storage import ensure_not_open, update_register
 from formkit.documents.templating import Renderer
-
-LETTERS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
-
 
 @dataclass
 class Planned:
@@ -51,6 +48,7 @@ class Planned:
 class Batch:
     kind: str
     items: list[Planned]
+    register: Register | None = None  # as read for this batch: recording reuses it when unchanged
     recorded: dict[str, list[str]] = field(default_factory=dict)  # number -> headers written
     kept: dict[str, list[str]] = field(default_factory=dict)  # number -> notes on values left as they were
     notes: list[str] = field(default_factory=list)  # Dutch warnings about timing, for the user
@@ -65,9 +63,40 @@ class Batch:
         return [p for p in self.items if p.exists and not p.made and not p.error]
 
 
-def select(settings: Settings, numbers: Sequence[str], open_only: bool = False) -> list[Complaint]:
-    """Resolve numbers (every unknown one named at once); --open adds every open complaint."""
+def make_documents(
+    settings: Settings,
+    kind: str,
+    numbers: Sequence[str] = (),
+    *,
+    open_only: bool = False,
+    pdf: bool = False,
+    overwrite: bool = False,
+    expected: dt.date | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[list[Planned]], Iterable[Planned]] = lambda items: items,
+) -> Batch:
+    """`formkit formulier` (kind "formulier") and `formkit brief KIND`: the whole action, or with
+    dry_run everything it would check and make, without writing a file."""
+    if not numbers and not open_only:
+        raise InputError("Geef een of meer klachtnummers op. Er is niets gemaakt.", Hint.NUMBERS)
+    today = today or dt.date.today()
     register = read_register(settings.register)
+    complaints = select(register, numbers, open_only)
+    if kind == "verlenging" and expected is None:
+        missing = [c.number_text for c in complaints if c.extended_until is None]
+        if missing:
+            raise InputError(f"Geef de verwachte datum van afhandeling op (Verlengd tot is leeg bij "
+                             f"{', '.join(missing)}). Er is niets gemaakt.", Hint.EXPECTED_DATE)
+    batch = plan(settings, kind, complaints, today, expected)
+    batch.register = register
+    if dry_run:
+        return preview(settings, batch, today, expected)
+    return produce(settings, batch, today, expected=expected, pdf=pdf, overwrite=overwrite, progress=progress)
+
+
+def select(register: Register, numbers: Sequence[str], open_only: bool = False) -> list[Complaint]:
+    """Resolve numbers (every unknown one named at once); open_only adds every open complaint."""
     unknown = [normalise_number(n) for n in numbers if register.find(n) is None]
     if unknown:
         which = f"Klachtnummer {unknown[0]} staat" if len(unknown) == 1 else f"Klachtnummers {', '.join(unknown)} staan"
@@ -94,7 +123,7 @@ def plan(settings: Settings, kind: str, complaints: Iterable[Complaint], letter_
          expected: dt.date | None = None) -> Batch:
     items = []
     for c in complaints:
-        docx = settings.dossier(c.number) / document_filename(kind, c.number, letter_date)
+        docx = settings.dossier_file(c.number_text, letter_date, document_word(kind), ".docx")
         items.append(Planned(c, docx, docx.exists(), to_record(kind, letter_date, expected, c)))
     return Batch(kind, items)
 
@@ -237,11 +266,11 @@ class _Converter:
 
 def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) -> Path:
     """The prefilled satisfaction form the letter encloses."""
-    from formkit.pdf.forms import make_form
+    from formkit.pdf.forms import form_path, make_form
 
-    number = item.complaint.number
-    target = settings.dossier(number) / f"{letter_date.isoformat()} tevredenheidsformulier {number}.pdf"
-    return make_form("tevredenheid", settings, target, item.complaint)
+    number = item.complaint.number_text
+    return make_form("tevredenheid", settings, form_path(settings, "tevredenheid", number, letter_date),
+                     item.complaint)
 
 
 def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
@@ -253,7 +282,7 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
     todo = [p for p in made if p.record]
     if not todo:
         return
-    with update_register(settings, batch.kind) as update:
+    with update_register(settings, batch.kind, read=batch.register) as update:
         for item in todo:
             current = update.register.get(item.complaint.number)
             values = {}
@@ -267,8 +296,3 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
             changed = update.set(current, values)
             if changed:
                 batch.recorded[current.number] = changed
-
-
-def check_kind(kind: str) -> None:
-    if kind not in LETTERS:
-        raise FormkitError(f"Onbekende soort brief '{kind}'; kies uit: {', '.join(LETTERS)}.")

@@ -5,6 +5,7 @@ Field names and their register columns are in `pdffields`, shared with `pdfimpor
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from formkit.register.columns import CLIENT_TYPES
 from formkit.atomic import atomic_write
 from formkit.settings import Settings
 from formkit.dates import dutch
-from formkit.errors import InputError
+from formkit.errors import FormkitError, Hint, InputError
 from formkit.register.model import Complaint
+from formkit.register.reading import read_register
 from formkit.pdf.fields import (FIELDS, FORM_VERSION, ID_FIELD, INFO_FORM, INFO_VERSION, KINDS, SCORE_LABELS,
                                TITLES, YES_NO, FormField, form_id, form_name)
 
@@ -341,10 +343,41 @@ def _write_atomic(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
-def make_form(kind: str, settings: Settings, path: Path, complaint: Complaint | None = None) -> Path:
-    """Write a fillable form ("klacht" or "tevredenheid"), prefilled from `complaint` if given."""
+def form_path(settings: Settings, kind: str, number: str | None = None, day: dt.date | None = None) -> Path:
+    """Where a form goes: a blank one in formulieren/, a prefilled one in its complaint's dossier."""
+    if number is None:
+        return settings.forms / f"{TITLES[kind].lower()}.pdf"
+    return settings.dossier_file(number, day or dt.date.today(), TITLES[kind].lower(), ".pdf")
+
+
+def make_blank_form(settings: Settings, kind: str) -> Path:
+    """`formkit pdf-formulier KIND`: the blank fillable form, replaced by a fresh one."""
+    _check_kind(kind)
+    path = form_path(settings, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return make_form(kind, settings, path)
+
+
+def make_prefilled_form(settings: Settings, kind: str, number: str, *, overwrite: bool = False,
+                        today: dt.date | None = None) -> Path:
+    """`formkit pdf-formulier KIND NUMMER`: the form prefilled for one complaint, in its dossier."""
+    _check_kind(kind)
+    complaint = read_register(settings.register).get(number)
+    target = form_path(settings, kind, complaint.number_text, today)
+    if target.exists() and not overwrite:
+        raise FormkitError(f"{target} bestaat al; niet overschreven.", Hint.OVERWRITE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return make_form(kind, settings, target, complaint)
+
+
+def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise InputError(f"Onbekende formuliersoort '{kind}': kies uit {' of '.join(KINDS)}.")
+
+
+def make_form(kind: str, settings: Settings, path: Path, complaint: Complaint | None = None) -> Path:
+    """Write a fillable form ("klacht" or "tevredenheid"), prefilled from `complaint` if given."""
+    _check_kind(kind)
     path = Path(path)
     _write_atomic(path, _render(kind, settings, complaint))
     return path

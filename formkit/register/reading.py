@@ -21,7 +21,7 @@ import python_calamine
 from formkit.register import rows as registerrows
 
 from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
-from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
+from formkit.errors import DuplicateNumberError, Hint, RegisterError, UnknownNumberError
 from formkit.register.model import Complaint
 from formkit.register.file import check_kind, error_cells
 from formkit.xlsx.errors import WorkbookError
@@ -112,9 +112,7 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
 def read_bytes(path: Path) -> bytes:
     """The register file's bytes, or a Dutch refusal saying why they cannot be had."""
     if not path.exists():
-        raise RegisterError(
-            f"Het register {path} bestaat niet. Maak een werkmap met 'formkit init' of geef --register op."
-        )
+        raise RegisterError(f"Het register {path} bestaat niet.", Hint.WORKFOLDER)
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -1,0 +1,16 @@
+"""The monthly check of a whole register, as `controle` and the web page run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from formkit.check.deadlines import check
+from formkit.check.findings import Finding
+from formkit.register.reading import read_register
+from formkit.settings import Settings
+
+
+def check_register(settings: Settings, peildatum: dt.date) -> list[Finding]:
+    """Every finding of the register on `peildatum`, in the order `controle` shows them."""
+    register = read_register(settings.register)
+    return check(register.complaints, peildatum, settings, register.duplicates)

@@ -1,0 +1,94 @@
+"""The `formkit` group's handling of what goes wrong: Dutch usage errors, core errors as their
+message (and hint) with the exit code SPEC.md gives, and never a traceback (a bug: exit 3)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from formkit.cli.common import DutchHelp, State, error, info
+from formkit.crash import crash_message, record_crash
+from formkit.errors import FormkitError
+
+INTERRUPTED = 130
+
+
+class FormkitGroup(DutchHelp, click.Group):
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        safe_streams()
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            error(dutch_usage_error(exc))
+            command = exc.ctx.command_path if exc.ctx is not None else "formkit"
+            info(f"Zie '{command} --help' voor uitleg en voorbeelden.")
+            sys.exit(2)
+        except click.Abort:
+            error("Afgebroken; er is niets gewijzigd.")
+            sys.exit(1)
+        except click.ClickException as exc:
+            error(exc.format_message())
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except FormkitError as exc:
+            error(exc.message, exc.hint)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            error("Afgebroken.")
+            ctx.exit(INTERRUPTED)
+        except Exception as exc:  # a bug: one Dutch line, the details (no personal data) in a log
+            found = ctx.find_object(State)
+            command = ctx.invoked_subcommand or "formkit"
+            log = record_crash(exc, found.folder if found is not None else None, command)
+            error(crash_message(log))
+            ctx.exit(3)
+
+
+def safe_streams() -> None:
+    """A Windows console or a redirected file may be cp1252: a character it cannot show becomes '?'
+    instead of stopping the command after its work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def dutch_usage_error(exc: click.UsageError) -> str:
+    """The Dutch text of one of click's usage errors."""
+    hint = ""
+    param = getattr(exc, "param", None)
+    if param is not None:
+        hint = param.get_error_hint(exc.ctx) if exc.ctx is not None else (param.name or "")
+    if isinstance(exc, click.exceptions.NoSuchCommand):
+        close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
+        return f"Onbekende opdracht '{exc.command_name}'.{close}"
+    if isinstance(exc, click.NoSuchOption):
+        close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
+        return f"Onbekende optie {exc.option_name}.{close}"
+    if isinstance(exc, click.MissingParameter):
+        return f"{hint or 'Een gegeven'} ontbreekt."
+    if isinstance(exc, click.BadParameter):
+        if param is not None and isinstance(param.type, click.Choice):
+            return f"Ongeldige waarde voor {hint}: kies uit {', '.join(map(str, param.type.choices))}."
+        return f"Ongeldige waarde voor {hint}: {exc.message}" if hint else exc.message
+    message = exc.message
+    if message.startswith("Got unexpected extra argument"):
+        extra = message[message.find("(") + 1 : message.rfind(")")]
+        return f"Te veel argumenten: {extra}."
+    if message.startswith("Option") and "requires an argument" in message:
+        return f"Optie {message.split()[1]} verwacht een waarde."
+    return message
