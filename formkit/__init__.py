@@ -56,7 +56,12 @@ _API = {
     "init_workfolder": "workfolder.create", "run_demo": "workfolder.demo",
     "FormkitError": "errors",
 }
-__all__ = sorted(_API)
+__all__ = [
+    "Complaint", "FormkitError", "Register", "Settings", "analyse_register", "check_register", "destroy",
+    "due_for_destruction", "findings_to_json", "import_forms", "init_workfolder", "load_settings",
+    "make_blank_form", "make_documents", "make_prefilled_form", "mark_signals", "read_register", "run_demo",
+    "write_check_report", "write_report",
+]
 
 
 def __getattr__(name: str) -> Any:

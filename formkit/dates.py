@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-
 PHANTOM_LEAP_DAY = 60  # serial of 29-02-1900 in Excel's 1900 system, a day that never was
 LAST_SERIAL = 2958465  # 31-12-9999
 

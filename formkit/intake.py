@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit.register.columns import BY_KEY
-from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.errors import DuplicateNumberError, PdfFormError
-from formkit.register.model import Complaint
 from formkit.pdf.reading import ImportedForm
 from formkit.pdf.worker import FormReader
+from formkit.register.columns import BY_KEY
 from formkit.register.logbook import append_csv
+from formkit.register.model import Complaint
 from formkit.register.storage import RegisterUpdate, update_register
+from formkit.settings import Settings
+from formkit.xlsx.patch import Value
 
 LEDGER_NAME = "ingelezen.csv"
 LEDGER_HEADER = ["tijd", "sha256", "formulier", "klachtnummer"]
@@ -83,7 +84,7 @@ def import_forms(
     dry_run: bool = False,
     overwrite: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda files: files,
+    progress: Callable[[Sequence[Path]], Iterable[Path]] = lambda files: files,
 ) -> list[Outcome]:
     """Read every PDF, then apply all of them to the register in one write."""
     today = today or dt.date.today()
@@ -105,6 +106,7 @@ def import_forms(
         done = read_ledger(settings)  # under the lock: a run at the same time cannot import a file twice
         batch: set[str] = set()
         for outcome in readable:
+            assert outcome.form is not None
             digest = outcome.form.sha256
             if digest in done or digest in batch:
                 outcome.status = "al-ingelezen"
@@ -119,10 +121,12 @@ def import_forms(
 
 def _apply(update: RegisterUpdate, outcome: Outcome, overwrite: bool, today: dt.date) -> None:
     form = outcome.form
-    values = dict(form.values)
+    assert form is not None  # only readable files are applied
+    values: dict[str, Value] = dict(form.values)
     register = update.register
     target: Complaint | None = None
-    number = values.pop("number", None)
+    typed = values.pop("number", None)
+    number = typed if isinstance(typed, str) else None
     try:
         found = register.find(number) if number else None
     except DuplicateNumberError as exc:
@@ -145,7 +149,8 @@ def _apply(update: RegisterUpdate, outcome: Outcome, overwrite: bool, today: dt.
             outcome.warnings.append(f"klachtnummer {number} op het formulier staat niet in het register; "
                                     "het wordt een nieuwe klacht")
     if target is None:  # a new complaint with the next free number of its year
-        received = values.get("received") or today
+        given = values.get("received")
+        received = given if isinstance(given, dt.date) else today
         values["received"] = received
         values["channel"] = "klachtenformulier"
         values["number"] = register.next_number(received.year)
@@ -156,7 +161,7 @@ def _apply(update: RegisterUpdate, outcome: Outcome, overwrite: bool, today: dt.
                            if k != "number" and values[k] not in (None, "")]
         return
     outcome.number = target.number
-    merged: dict[str, object] = {}
+    merged: dict[str, Value] = {}
     for key, new in values.items():
         old = getattr(target, key)
         if old in (None, "") or old == new:
@@ -182,12 +187,12 @@ def _keep_files(settings: Settings, outcomes: list[Outcome], today: dt.date) -> 
     """Copy each applied PDF into its dossier and remember its hash (not for conflicts: retry)."""
     rows = []
     for outcome in outcomes:
-        if outcome.status == "fout" or outcome.number is None:
+        if outcome.status == "fout" or outcome.number is None or outcome.form is None or outcome.kind is None:
             continue
         folder = settings.dossier(outcome.number)
         folder.mkdir(parents=True, exist_ok=True)
-        outcome.kept_as = _copy_once(outcome.path, folder, f"{today.isoformat()} ingelezen {DOSSIER_NAMES[outcome.kind]}",
-                                     outcome.form.sha256)
+        stem = f"{today.isoformat()} ingelezen {DOSSIER_NAMES[outcome.kind]}"
+        outcome.kept_as = _copy_once(outcome.path, folder, stem, outcome.form.sha256)
         if outcome.status != "conflict":
             stamp = dt.datetime.now().isoformat(timespec="seconds")
             rows.append([stamp, outcome.form.sha256, outcome.kind, outcome.number])
@@ -216,7 +221,7 @@ def describe(outcome: Outcome) -> list[str]:
         return [outcome.message]
     if outcome.status == "al-ingelezen":
         return [f"{name}: al eerder ingelezen; niets gewijzigd."]
-    title = {"klacht": "klachtenformulier", "tevredenheid": "tevredenheidsformulier"}[outcome.kind]
+    title = DOSSIER_NAMES.get(outcome.kind or "", "formulier")
     head = {
         "nieuw": f"{name}: {title} -> nieuwe klacht {outcome.number}",
         "bijgewerkt": f"{name}: {title} -> {outcome.number} bijgewerkt",
@@ -225,7 +230,8 @@ def describe(outcome: Outcome) -> list[str]:
     }[outcome.status]
     lines = [head]
     lines += [f"    {header}: {_show(new)}" for header, _, new in outcome.changes]
-    lines += [f"    conflict {header}: register '{_show(old)}', formulier '{_show(new)}'" for header, old, new in outcome.conflicts]
+    lines += [f"    conflict {header}: register '{_show(old)}', formulier '{_show(new)}'"
+              for header, old, new in outcome.conflicts]
     lines += [f"    let op: {w}" for w in outcome.warnings]
     return lines
 

@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
-from formkit.settings import Settings
-from formkit.dates import dutch_short
 from formkit.check.deadlines import destroy_from
+from formkit.dates import dutch_short
 from formkit.errors import FormkitError, Hint, InputError
+from formkit.register.backups import backup_time, list_backups
+from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
+from formkit.register.logbook import append_csv, current_user
 from formkit.register.model import VALUE_KEYS, Complaint
 from formkit.register.reading import NUMBER_RE, Register, normalise_number
-from formkit.register.backups import backup_time, list_backups
-from formkit.register.logbook import append_csv, current_user
 from formkit.register.storage import update_register
+from formkit.settings import Settings
 from formkit.xlsx.package import Package
 
 LOG_NAME = "vernietigingslog.csv"

@@ -83,7 +83,7 @@ def month_chart(a: Analysis) -> bytes:
     labels = [month(m) for m, _, _ in a.months]
     counts = [count for _, count, _ in a.months]
     serious = [s for _, _, s in a.months]
-    other = [c - s for c, s in zip(counts, serious)]
+    other = [c - s for c, s in zip(counts, serious, strict=True)]
     x = range(len(labels))
     ax.bar(x, other, color=BRAND, width=0.65, label="niet ernstig")
     ax.bar(x, serious, bottom=other, color=ACCENT, width=0.65, label="ernstig")

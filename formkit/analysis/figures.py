@@ -36,13 +36,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from formkit.analysis.patterns import CauseActions, Pattern, cause_actions, groups, patterns
 from formkit.check import deadlines
-from formkit.errors import InputError
-from formkit.settings import Settings, Terms
 from formkit.dates import add_months
+from formkit.errors import InputError
 from formkit.register.model import Complaint
 from formkit.register.reading import read_register
-from formkit.analysis.patterns import CauseActions, Pattern, cause_actions, groups, patterns
+from formkit.settings import Settings, Terms
 
 SCORES = (1, 2, 3, 4, 5)
 LEAD_BUCKETS = ((0, 7), (8, 14), (15, 21), (22, 31), (32, None))  # days, both ends included

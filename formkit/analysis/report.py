@@ -37,11 +37,11 @@ from formkit.analysis.text import (
     section_texts,
     step_label,
 )
-from formkit.settings import Settings
+from formkit.atomic import atomic_write
 from formkit.dates import dutch
 from formkit.errors import DocumentError, InputError
 from formkit.register.model import Complaint
-from formkit.atomic import atomic_write
+from formkit.settings import Settings
 
 TEMPLATE = "managementrapport.docx"
 FORMATS = (".xlsx", ".docx", ".pdf")
@@ -139,7 +139,7 @@ def report_context(a: Analysis, settings: Settings) -> dict[str, Any]:
                       for m, count, serious in a.months],
             "categorie": _tallies(a.by_category),
             "oorzaak": [t | {"acties": _actions_short(len(g.actions), g.done)}
-                        for t, g in zip(_tallies(a.by_cause), a.improvements)],
+                        for t, g in zip(_tallies(a.by_cause), a.improvements, strict=True)],
             "opleiding": _tallies(a.by_course), "type_klant": _tallies(a.by_client_type),
             "indienen": _tallies(a.by_channel),
             "termijnen": [row for row in figures if row["onderwerp"].startswith(("Reactie", "Afgehandeld"))]

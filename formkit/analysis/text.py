@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from formkit.analysis.figures import Analysis, Fact, Period, Ratio, Tally
-from formkit.dates import dutch
 from formkit.analysis.patterns import DESTROYED
+from formkit.dates import dutch
 
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 SMALL_N = 10  # below this a percentage says little; the texts say so

@@ -16,6 +16,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.analysis.figures import Analysis, Tally
@@ -59,7 +60,9 @@ def workbook_bytes(a: Analysis, organisation: str) -> bytes:
     """The whole report workbook, ready to be written atomically."""
     texts = section_texts(a)
     wb = Workbook()
-    _summary(wb.active, a, organisation, texts["kerncijfers"])
+    first = wb.active
+    assert isinstance(first, Worksheet)  # a new workbook starts with one worksheet
+    _summary(first, a, organisation, texts["kerncijfers"])
     _months(_sheet(wb, "Per maand", "maand", a, texts), a)
     for title, key, tallies, what in (
         ("Categorie", "categorie", a.by_category, "Categorie"),
@@ -147,7 +150,7 @@ def _tally(ws: Worksheet, tallies: Sequence[Tally], what: str, a: Analysis) -> N
     if what == "Oorzaak":
         by_cause = {(g.cause, g.missing): g for g in a.improvements}
         headers += ["Verbeteracties", "Doorgevoerd"]
-        for row, t in zip(rows, tallies):
+        for row, t in zip(rows, tallies, strict=True):
             group = by_cause[(t.label, t.missing)]
             row += [len(group.actions), group.done]
         widths += [15, 13]
@@ -168,7 +171,7 @@ def _tally(ws: Worksheet, tallies: Sequence[Tally], what: str, a: Analysis) -> N
 
 def _terms(ws: Worksheet, a: Analysis) -> None:
     measures = _measures(a)
-    rows = [m + [p] for m, p in zip(measures, _pending(a))]
+    rows = [m + [p] for m, p in zip(measures, _pending(a), strict=True)]
     _table(ws, ["Maatstaf", "Percentage", "Aantal", "n", "Loopt nog"], rows, [62, 12, 10, 8, 11])
     for r in range(TABLE_ROW + 1, TABLE_ROW + 1 + len(rows)):
         ws.cell(row=r, column=2).number_format = PERCENT_FORMAT
@@ -197,13 +200,14 @@ def _satisfaction(ws: Worksheet, a: Analysis) -> None:
     rows = [[f"{score}", count] for score, count in s.distribution]
     _table(ws, ["Score", "Aantal"], rows, [40, 10])
     end = TABLE_ROW + len(rows)
-    for offset, (topic, value) in enumerate((
+    rows_below: tuple[tuple[str, str | int], ...] = (
         ("Schriftelijke terugkoppeling verstuurd", ratio(a.feedback)),
         ("Tevredenheid gemeten", ratio(s.measured)),
         ("Gemiddelde score (1-5)", decimal(s.average)),
         ("Aantal scores (n)", s.scores),
         ("Gemeten, maar geen score 1-5", s.unreadable),
-    ), start=2):
+    )
+    for offset, (topic, value) in enumerate(rows_below, start=2):
         ws.cell(row=end + offset, column=1, value=topic)
         ws.cell(row=end + offset, column=2, value=value)
     if s.scores:
@@ -213,8 +217,8 @@ def _satisfaction(ws: Worksheet, a: Analysis) -> None:
 
 
 def _escalations(ws: Worksheet, a: Analysis) -> None:
-    rows = [[f.number, f.received, f.client_type or "", f.third_party or "", f.submitted, f.ruling or "nog geen uitspraak"]
-            for f in a.escalations]
+    rows = [[f.number, f.received, f.client_type or "", f.third_party or "", f.submitted,
+             f.ruling or "nog geen uitspraak"] for f in a.escalations]
     _table(ws, ["Klachtnummer", "Datum ontvangst", "Type klant", "Derde partij", "Datum voorgelegd", "Uitspraak"],
            rows, [14, 15, 12, 40, 16, 70], wrap=(4, 6))
     if not rows:
@@ -237,7 +241,8 @@ def _patterns(ws: Worksheet, a: Analysis) -> None:
              "opleiding": "Opleiding en categorie"}
     rows = [[kinds.get(p.kind, p.kind), p.subject, len(p.numbers), ", ".join(p.numbers), p.status]
             for p in a.patterns]
-    _table(ws, ["Soort", "Onderwerp", "Klachten", "Klachtnummers", "Status"], rows, [24, 50, 10, 40, 50], wrap=(2, 4, 5))
+    _table(ws, ["Soort", "Onderwerp", "Klachten", "Klachtnummers", "Status"], rows, [24, 50, 10, 40, 50],
+           wrap=(2, 4, 5))
     if not rows:
         ws.cell(row=TABLE_ROW + 1, column=1, value="Geen patronen gesignaleerd.").font = GREY
 
@@ -269,7 +274,7 @@ def _pending(a: Analysis) -> list[int | None]:
 def _print_setup(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _text(ws: Worksheet, row: int, text: str, columns: int) -> None:
@@ -331,7 +336,8 @@ def _style(chart: BarChart | LineChart, title: str, axis: str) -> None:
     chart.y_axis.title = axis
     chart.x_axis.delete = False  # openpyxl >= 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
-    chart.legend.position = "b"
+    if chart.legend is not None:
+        chart.legend.position = "b"
 
 
 def _bar(title: str, axis: str, *, horizontal: bool = False, percent: bool = False) -> BarChart:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from formkit.settings import Settings
 from formkit.dates import dutch_short
 from formkit.register.model import Complaint
+from formkit.settings import Settings
 from formkit.words import and_list
 
 

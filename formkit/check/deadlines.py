@@ -42,11 +42,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from formkit.settings import Settings, Terms
 from formkit.check.dataquality import data_problems
-from formkit.dates import add_months, add_years, dutch_short
 from formkit.check.findings import Finding, sort_findings
+from formkit.dates import add_months, add_years, dutch_short
 from formkit.register.model import Complaint
+from formkit.settings import Settings, Terms
 from formkit.words import count
 
 NO_THIRD_PARTY = frozenset({"", "nee", "n.v.t.", "nvt", "geen", "-"})

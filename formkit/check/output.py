@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from formkit.dates import dutch_short
 from formkit.check.findings import Finding, grouped
+from formkit.dates import dutch_short
 
 
 def findings_to_json(findings: Sequence[Finding], peildatum: dt.date) -> dict:

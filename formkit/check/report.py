@@ -12,13 +12,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from formkit.dates import dutch_short
-from formkit.check.findings import GROUPS, Finding, Group, grouped
 from formkit.atomic import atomic_save
+from formkit.check.findings import GROUPS, Finding, Group, grouped
 from formkit.check.output import who
+from formkit.dates import dutch_short
 from formkit.errors import DocumentError
 
 COLUMNS = (  # header, width
@@ -84,7 +86,7 @@ def _write_overview(ws: Worksheet, findings: Sequence[Finding], peildatum: dt.da
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 16
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = f"A{header_row + 1}"
 
 
 def _write_group(ws: Worksheet, findings: Sequence[Finding]) -> None:
@@ -103,13 +105,13 @@ def _write_group(ws: Worksheet, findings: Sequence[Finding]) -> None:
         for col in range(1, 6):
             ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
     for index, (_, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
+        ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:F{ws.max_row}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _save_atomically(wb: Workbook, path: Path) -> None:

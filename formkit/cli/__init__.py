@@ -15,8 +15,8 @@ from formkit.cli.group import FormkitGroup
 
 @click.group(cls=FormkitGroup, context_settings=CONTEXT, options_metavar="[OPTIES]",
              subcommand_metavar="OPDRACHT [ARGUMENTEN]...")
-@click.option("--map", "workfolder", type=click.Path(file_okay=False, path_type=Path), envvar="FORMKIT_MAP", metavar="MAP",
-              default=None, help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).")
+@click.option("--map", "workfolder", type=click.Path(file_okay=False, path_type=Path), envvar="FORMKIT_MAP",
+              metavar="MAP", default=None, help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).")
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="BESTAND",
               help="Ander registerbestand.")
 @click.option("--quiet", "-q", is_flag=True, help="Geen voortgang of meldingen; alleen fouten en gegevens.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -110,7 +110,7 @@ class DutchContext(click.Context):
 class DutchHelp:
     """Mixed into formkit's command classes: Dutch help option and headings."""
 
-    context_class = DutchContext
+    context_class: type[click.Context] = DutchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]  # click.Command's, by the MRO
@@ -127,7 +127,8 @@ def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
     """A formkit command: Dutch help, and --quiet after the command as well as before it."""
 
     def decorate(function: Callable[..., Any]) -> click.Command:
-        return click.command(name, cls=Command, context_settings=CONTEXT, options_metavar="[OPTIES]")(quiet_option(function))
+        make = click.command(name, cls=Command, context_settings=CONTEXT, options_metavar="[OPTIES]")
+        return make(quiet_option(function))
 
     return decorate
 
@@ -154,15 +155,16 @@ def show_path(path: Path) -> None:
     click.echo(str(path))
 
 
-def progress(label: str, threshold: int = 5) -> Callable[[Sequence[T]], Iterable[T]]:
+class progress:  # noqa: N801  (used like a function: progress("Inlezen"))
     """A progress bar for long work on a terminal; nothing when piped, quiet, or only a few items."""
 
-    def run(items: Sequence[T]) -> Iterator[T]:
+    def __init__(self, label: str, threshold: int = 5) -> None:
+        self.label, self.threshold = label, threshold
+
+    def __call__(self, items: Sequence[T]) -> Iterator[T]:
         found = state()
-        if len(items) < threshold or not sys.stderr.isatty() or (found is not None and found.quiet):
+        if len(items) < self.threshold or not sys.stderr.isatty() or (found is not None and found.quiet):
             yield from items
             return
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        with click.progressbar(items, label=self.label, file=sys.stderr) as bar:
             yield from bar
-
-    return run

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from formkit.check import deadlines
-from formkit.documents import LETTER_KINDS
-from formkit.settings import Settings
 from formkit.dates import dutch
+from formkit.documents import LETTER_KINDS
+from formkit.documents.templating import Renderer, clean_text
 from formkit.errors import DocumentError, Hint, InputError
 from formkit.register.model import Complaint
-from formkit.documents.templating import Renderer, clean_text
+from formkit.settings import Settings
 
 __all__ = ["TEMPLATES", "Renderer", "build_context", "clean_text", "document_word", "render_documents",
            "template_name"]

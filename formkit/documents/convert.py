@@ -83,7 +83,7 @@ def _chunks(paths: list[Path]) -> list[list[Path]]:
 
 def _convert_chunk(soffice: Path, profile: Path, chunk: list[Path], outdir: Path, timeout: float) -> None:
     problem = ""
-    for attempt in (1, 2):
+    for _attempt in (1, 2):
         todo = [p for p in chunk if not (outdir / f"{p.stem}.pdf").is_file()]
         if not todo:
             return
@@ -101,7 +101,7 @@ def _run(soffice: Path, profile: Path, files: list[Path], outdir: Path, timeout:
            "--nolockcheck", "--nodefault", "--nofirststartwizard", "--convert-to", "pdf:writer_pdf_Export",
            "--outdir", str(outdir), *map(str, files)]
     kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "stdin": subprocess.DEVNULL}
-    if os.name == "nt":
+    if sys.platform == "win32":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     else:
         kwargs["start_new_session"] = True

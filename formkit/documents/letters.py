@@ -11,13 +11,13 @@ import itertools
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit.settings import Settings
-from formkit.documents.convert import CHUNK
 from formkit.documents.context import build_context, document_word, template_name
+from formkit.documents.convert import CHUNK
+from formkit.documents.templating import Renderer
 from formkit.errors import (
     ConversionError,
     DocumentError,
@@ -30,14 +30,16 @@ from formkit.errors import (
 from formkit.register.model import Complaint
 from formkit.register.reading import Register, normalise_number, read_register
 from formkit.register.storage import ensure_not_open, update_register
-from formkit.documents.templating import Renderer
+from formkit.settings import Settings
+from formkit.xlsx.patch import Value
+
 
 @dataclass
 class Planned:
     complaint: Complaint
     docx: Path
     exists: bool
-    record: dict[str, object] = field(default_factory=dict)  # column key -> value to record
+    record: dict[str, Value] = field(default_factory=dict)  # column key -> value to record
     made: bool = False
     pdf: Path | None = None
     error: str = ""
@@ -74,7 +76,7 @@ def make_documents(
     expected: dt.date | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[list[Planned]], Iterable[Planned]] = lambda items: items,
+    progress: Callable[[Sequence[Planned]], Iterable[Planned]] = lambda items: items,
 ) -> Batch:
     """`formkit formulier` (kind "formulier") and `formkit brief KIND`: the whole action, or with
     dry_run everything it would check and make, without writing a file."""
@@ -108,7 +110,7 @@ def select(register: Register, numbers: Sequence[str], open_only: bool = False) 
     return chosen
 
 
-def to_record(kind: str, letter_date: dt.date, expected: dt.date | None, c: Complaint) -> dict[str, object]:
+def to_record(kind: str, letter_date: dt.date, expected: dt.date | None, c: Complaint) -> dict[str, Value]:
     """What sending this letter means for the register (SPEC.md)."""
     if kind == "ontvangst":
         return {"reaction_date": letter_date}
@@ -130,8 +132,8 @@ def plan(settings: Settings, kind: str, complaints: Iterable[Complaint], letter_
 
 def precheck(kind: str, c: Complaint, letter_date: dt.date, expected: dt.date | None, terms) -> list[str]:
     """What the procedure says about sending this letter now: errors raise, notes are returned."""
-    from formkit.dates import dutch_short
     from formkit.check.deadlines import handling_deadline
+    from formkit.dates import dutch_short
 
     if kind == "terugkoppeling" and c.handled_date is None:
         raise InputError(f"Klacht {c.number} is nog niet afgehandeld (Datum afhandeling is leeg); de schriftelijke "
@@ -173,7 +175,7 @@ def produce(
     expected: dt.date | None = None,
     pdf: bool = False,
     overwrite: bool = False,
-    progress: Callable[[list[Planned]], Iterable[Planned]] = lambda items: items,
+    progress: Callable[[Sequence[Planned]], Iterable[Planned]] = lambda items: items,
 ) -> Batch:
     """Render, convert, then record in one register write; a failing complaint does not stop the rest."""
     renderer = Renderer(settings, template_name(batch.kind))  # a broken template stops before any file
@@ -255,7 +257,7 @@ class _Converter:
                 self._submit()
             for items, job in self._jobs:
                 try:
-                    for item, out in zip(items, job.result()):
+                    for item, out in zip(items, job.result(), strict=True):
                         item.pdf = out
                 except ConversionError as exc:
                     self.error = self.error or exc.message
@@ -284,15 +286,15 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
         return
     with update_register(settings, batch.kind, read=batch.register) as update:
         for item in todo:
-            current = update.register.get(item.complaint.number)
-            values = {}
+            current = update.register.get(item.complaint.number_text)
+            values: dict[str, Value] = {}
             keep_first = batch.kind in ("ontvangst", "terugkoppeling") or not item.made
             for key, value in item.record.items():
                 old = getattr(current, key)
                 if old is not None and old != value and keep_first:
-                    batch.kept.setdefault(current.number, []).append(f"{key}={old}")
+                    batch.kept.setdefault(current.number_text, []).append(f"{key}={old}")
                     continue
                 values[key] = value
             changed = update.set(current, values)
             if changed:
-                batch.recorded[current.number] = changed
+                batch.recorded[current.number_text] = changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
 from formkit.atomic import atomic_save
 
@@ -57,6 +58,6 @@ def _script_font() -> object:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for family in SCRIPT_FONTS:
         if family in installed:
-            style = "italic" if family in ("STIXGeneral", "DejaVu Serif") else "normal"
+            style: Literal["italic", "normal"] = "italic" if family in ("STIXGeneral", "DejaVu Serif") else "normal"
             return font_manager.FontProperties(family=family, style=style)
     return font_manager.FontProperties(style="italic")

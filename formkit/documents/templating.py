@@ -24,9 +24,9 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from formkit.settings import Settings
 from formkit.atomic import atomic_save
 from formkit.errors import DocumentError, TemplateError
+from formkit.settings import Settings
 
 SIGNATURE_WIDTH = Mm(40)
 CURLY = "‘’‚‛“”„‟′″«»"
@@ -73,7 +73,7 @@ class _Environment(SandboxedEnvironment):
         super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
         self._compiled: dict[str, Any] = {}
 
-    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         if source not in self._compiled:
@@ -110,7 +110,7 @@ class Renderer:
         self._env = _Environment()
         self._patched: dict[str, str] = {}
         self._asts: list[nodes.Template] = []
-        self._uses: list[tuple[set[str], list[tuple[str, ...]]]] = []  # per part: free names, attribute paths
+        self._uses: list[tuple[set[str], list[list[Any]]]] = []  # per part: free names, attribute paths
         self.names: set[str] = set()  # top-level names the template uses (klacht, brief, handtekening, ...)
         self._images: dict[str, bytes] = {}
         self._check()

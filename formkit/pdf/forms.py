@@ -17,15 +17,27 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.register.columns import CLIENT_TYPES
 from formkit.atomic import atomic_write
-from formkit.settings import Settings
 from formkit.dates import dutch
 from formkit.errors import FormkitError, Hint, InputError
+from formkit.pdf.fields import (
+    FIELDS,
+    FORM_VERSION,
+    ID_FIELD,
+    INFO_FORM,
+    INFO_VERSION,
+    KINDS,
+    SCORE_LABELS,
+    TITLES,
+    YES_NO,
+    FormField,
+    form_id,
+    form_name,
+)
+from formkit.register.columns import CLIENT_TYPES
 from formkit.register.model import Complaint
 from formkit.register.reading import read_register
-from formkit.pdf.fields import (FIELDS, FORM_VERSION, ID_FIELD, INFO_FORM, INFO_VERSION, KINDS, SCORE_LABELS,
-                               TITLES, YES_NO, FormField, form_id, form_name)
+from formkit.settings import Settings
 
 # Look of the form.
 PAGE_W, PAGE_H = A4
@@ -151,8 +163,8 @@ class _Sheet:
         """A question with one radio button per export value, labels beside (and below) them."""
         self.need(46 if below else 34)
         self._label(question, MARGIN, self.y - 10, 9.5)
-        x, y = MARGIN + 4, self.y - 30
-        for value, label in zip(field.options, labels):
+        x, y = float(MARGIN + 4), self.y - 30
+        for value, label in zip(field.options, labels, strict=True):
             self.c.acroForm.radio(
                 name=field.name, value=value, selected=value == selected, x=x, y=y, size=12,
                 buttonStyle="circle", shape="circle", tooltip=field.label, fillColor=FIELD_FILL,
@@ -312,7 +324,9 @@ def _render(kind: str, settings: Settings, complaint: Complaint | None) -> bytes
         {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     _add_zapf(writer)
     if sheet.deferred:  # exact Unicode value; the viewer draws it with its own fonts
-        root["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+        acro = root["/AcroForm"].get_object()
+        assert isinstance(acro, DictionaryObject)
+        acro[NameObject("/NeedAppearances")] = BooleanObject(True)
     for page in writer.pages:
         for ref in page.get("/Annots", []):
             annot = ref.get_object()
@@ -329,6 +343,7 @@ def _render(kind: str, settings: Settings, complaint: Complaint | None) -> bytes
 def _add_zapf(writer: PdfWriter) -> None:
     """ZapfDingbats in the form's resources: viewers that redraw check marks (NeedAppearances) need it."""
     acro = writer._root_object["/AcroForm"].get_object()
+    assert isinstance(acro, DictionaryObject)  # reportlab wrote the form
     dr = acro.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
     fonts = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
     if "/ZaDb" not in fonts:

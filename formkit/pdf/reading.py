@@ -33,6 +33,7 @@ _ID_RE = re.compile(r"^formkit-([a-z]+)/(\S+)$")
 _NUMBER_RE = re.compile(r"^K-\d{4}-\d{3,}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _OFF = ("", "off")
+FormValue = str | dt.date
 
 
 @dataclass
@@ -43,7 +44,7 @@ class ImportedForm:
     kind: str  # "klacht" | "tevredenheid"
     version: str
     sha256: str  # of the file bytes: reading the same PDF twice is recognisable
-    values: dict[str, object]  # register column key -> str or datetime.date; only non-empty values
+    values: dict[str, FormValue]  # register column key -> text or date; only non-empty values
     warnings: list[str]  # Dutch, non-fatal
     raw: dict[str, str] = field(default_factory=dict)  # PDF field name -> cleaned text (non-empty)
 
@@ -183,7 +184,7 @@ def _button(spec: FormField, raw: RawField, notes: list[str]) -> str | None:
     elif len(on) > 1:
         chosen = value if value in on else None
         notes.append(f"Veld '{spec.label}': meer dan een keuze aangevinkt"
-                     + (f"; de opgeslagen keuze ({_option(raw, value)}) is gebruikt." if chosen else "; genegeerd."))
+                     + (f"; de opgeslagen keuze ({_option(raw, chosen)}) is gebruikt." if chosen else "; genegeerd."))
     elif value is not None and raw.states:
         notes.append(f"Veld '{spec.label}': de keuze ({_option(raw, value)}) is opgeslagen maar wordt in het "
                      "formulier niet getoond; controleer het formulier.")
@@ -198,9 +199,9 @@ def _option(raw: RawField, state: str) -> str:
 
 
 def _values(path: Path, kind: str, fields: dict[str, RawField],
-            notes: list[str]) -> tuple[dict[str, object], dict[str, str]]:
+            notes: list[str]) -> tuple[dict[str, FormValue], dict[str, str]]:
     """Field values -> register column keys, validated; all bad values in one error."""
-    values: dict[str, object] = {}
+    values: dict[str, FormValue] = {}
     raw_out: dict[str, str] = {}
     errors: list[str] = []
     answers: list[str] = []
@@ -235,7 +236,7 @@ def _values(path: Path, kind: str, fields: dict[str, RawField],
             result, reason = _validate(spec, text, notes)
             if reason and spec.kind == "number" and kind == "klacht":  # optional there: keep the complaint
                 notes.append(f"Klachtnummer '{text}' is geen geldig klachtnummer en is niet overgenomen.")
-            elif reason:
+            elif reason or result is None:
                 errors.append(f"{spec.label}: {reason}")
             else:
                 values[spec.key] = result
@@ -262,7 +263,7 @@ def _unusable(spec: FormField, raw: RawField) -> str:
     return ""
 
 
-def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[object, str]:
+def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[FormValue | None, str]:
     """(register value, "") for one field, or (None, Dutch reason) when the value is invalid."""
     if len(text) > EXCEL_CELL_MAX:
         return None, f"de tekst is te lang voor het register ({len(text)} tekens, hoogstens {EXCEL_CELL_MAX})"
@@ -290,8 +291,8 @@ def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[object, str
     return text, ""
 
 
-def _compose(path: Path, kind: str, values: dict[str, object], answers: list[str],
-             notes: list[str]) -> dict[str, object]:
+def _compose(path: Path, kind: str, values: dict[str, FormValue], answers: list[str],
+             notes: list[str]) -> dict[str, FormValue]:
     """Add what the form itself implies and what has no column of its own (Opmerkingen)."""
     if kind == "klacht":
         if not values and not answers:

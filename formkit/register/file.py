@@ -55,8 +55,8 @@ def check_kind(path: Path, data: bytes) -> Package:
         raise RegisterError(f"{name} is {_describe_other(data)}, geen Excel-werkmap (.xlsx). {_SAVE_AS}") from None
     names = set(package.names)
     try:
-        package.workbook_part
-        return package
+        if package.workbook_part:
+            return package
     except DamagedWorkbook:
         pass
     if "xl/workbook.bin" in names:

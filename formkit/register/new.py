@@ -13,10 +13,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.register.columns import BY_KEY, CHANNELS, CLIENT_TYPES, COLUMNS, REACTION_MODES, SHEET_NAME, YES_NO
 
@@ -37,6 +38,7 @@ def build_register(handlers: Sequence[str], categories: Sequence[str]) -> bytes:
     """The bytes of a new register: sheet Klachten with every column, a table, lists and colours."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet
     ws.title = SHEET_NAME
     ws.append([c.header for c in COLUMNS])
     for index, column in enumerate(COLUMNS):

@@ -11,25 +11,22 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
 
-from formkit.register import rows as registerrows
-
-from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
 from formkit.errors import DuplicateNumberError, Hint, RegisterError, UnknownNumberError
-from formkit.register.model import Complaint
+from formkit.register import rows as registerrows
+from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
 from formkit.register.file import check_kind, error_cells
+from formkit.register.model import Complaint
+from formkit.register.rows import Errors
 from formkit.xlsx.errors import WorkbookError
 from formkit.xlsx.package import Package
-from formkit.register.rows import Errors
 
 NUMBER_RE = re.compile(r"^K-(\d{4})-(\d{3,})$")
-_WHITESPACE = re.compile(r"\s")
 HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for (for the message)
 
 
@@ -182,23 +179,11 @@ def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str
 
 def _duplicates(complaints: list[Complaint]) -> dict[str, list[int]]:
     """Numbers (as normalise_number gives them) that stand on more than one row, with those rows."""
-    numbered = [c for c in complaints if c.number]
-    keys = _normalised([c.number for c in numbered])
-    counts = Counter(keys)
-    shared = {key for key, n in counts.items() if n > 1}
-    found: dict[str, list[int]] = {}
-    for key, c in zip(keys, numbered) if shared else ():
-        if key in shared:
-            found.setdefault(key, []).append(c.row)
-    return found
-
-
-def _normalised(numbers: list[str]) -> list[str]:
-    """normalise_number of each; in three C-level passes when no number holds whitespace."""
-    joined = "\x00".join(numbers)
-    if joined.count("\x00") != max(len(numbers) - 1, 0) or _WHITESPACE.search(joined):
-        return [normalise_number(n) for n in numbers]
-    return joined.upper().split("\x00") if numbers else []
+    rows: dict[str, list[int]] = {}
+    for c in complaints:
+        if c.number:
+            rows.setdefault(normalise_number(c.number), []).append(c.row)
+    return {number: found for number, found in rows.items() if len(found) > 1}
 
 
 def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:

@@ -11,8 +11,8 @@ import datetime as dt
 import operator
 import re
 
-from formkit.register.columns import BY_KEY, COLUMNS, Column, column_letter
 from formkit.dates import DateParseError, dutch_short, to_date
+from formkit.register.columns import BY_KEY, COLUMNS, Column, column_letter
 from formkit.register.model import VALUE_KEYS, Complaint, Problem
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,7 +40,10 @@ def complaints(rows: list[list], first_row: int, columns: dict[str, int], date19
     for row, row_values in enumerate(zip(*values, strict=True), start=first_row):
         listed = problems.get(row)
         if listed or any(row_values):  # converted values are None, non-empty text or dates
-            found.append(Complaint(row, *row_values, [p for _, p in sorted(listed, key=_first)] if listed else []))
+            complaint = Complaint(row, *row_values)  # the fields in Complaint's order
+            if listed:
+                complaint.problems = [p for _, p in sorted(listed, key=_first)]
+            found.append(complaint)
     return found
 
 
@@ -66,7 +69,7 @@ def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
     except IndexError:  # rows of unequal length (calamine pads them, but a grid from elsewhere may not)
         need = max(indices) + 1
         rows = list(map(getter, [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]))
-    return list(zip(*rows))
+    return list(zip(*rows, strict=True))
 
 
 _ODD = object()  # a cell the fast path leaves to the careful one

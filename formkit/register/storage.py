@@ -9,10 +9,11 @@ clean exit writes them in one atomic replace.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -27,6 +28,7 @@ from formkit.register.reading import Register, read_bytes, read_register
 from formkit.settings import Settings
 from formkit.xlsx import Value, WorkbookError, WorkbookPatch, forget_unused_strings
 
+T = TypeVar("T")
 LOCK_TIMEOUT = 5.0  # seconds a second formkit run waits before it gives up
 
 
@@ -100,7 +102,7 @@ class RegisterUpdate:
         """
         self._after_write.append(action)
 
-    def set(self, complaint: Complaint, values: dict[str, Value]) -> list[str]:
+    def set(self, complaint: Complaint, values: Mapping[str, Value]) -> list[str]:
         """Set register columns (by key) of one complaint; returns the headers really changed."""
         cells: dict[int, Value] = {}
         changed = []
@@ -126,9 +128,9 @@ class RegisterUpdate:
         self._patch(lambda: self.patch.set_cells(complaint.row, {self.register.extra_columns[header] + 1: value}))
         self.changes.append(CellChange(complaint.number or "", complaint.row, header, None, value))
 
-    def append(self, values: dict[str, Value]) -> Complaint:
+    def append(self, values: Mapping[str, Value]) -> Complaint:
         """A new row below the last one, in its columns' look; a table directly above grows with it."""
-        complaint = Complaint(number=_normalise(values.get("number"), "text"))  # type: ignore[arg-type]
+        complaint = Complaint()
         cells: dict[int, Value] = {}
         written = []
         for key, value in values.items():
@@ -145,15 +147,16 @@ class RegisterUpdate:
         self.register.complaints.append(complaint)
         return complaint
 
-    def _patch(self, action: Callable[[], object]) -> int:
+    def _patch(self, action: Callable[[], T]) -> T:
+        """A workbook's refusal, worded for the register's user."""
         try:
-            return action()  # type: ignore[return-value]
+            return action()
         except WorkbookError as exc:
             raise refusal(exc, self.register.path.name) from None
 
     def new_bytes(self, scrub_shared_strings: bool) -> bytes:
-        new = self._patch(self.patch.save)  # type: ignore[arg-type]
-        return forget_unused_strings(new) if scrub_shared_strings else new  # type: ignore[arg-type]
+        new = self._patch(self.patch.save)
+        return forget_unused_strings(new) if scrub_shared_strings else new
 
 
 def _normalise(value: Value, kind: str) -> Value:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
-from formkit.settings import CONFIG_NAME, Settings, load_settings
 from formkit.errors import FormkitError
 from formkit.register.new import write_new_register
+from formkit.settings import CONFIG_NAME, Settings, load_settings
 
 FOLDERS = ("register", "templates", "handtekeningen", "dossiers", "formulieren", "rapporten")
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from formkit.dates import dutch_short
-from formkit.workfolder.demo_data import demo_rows, numbered
 from formkit.register.storage import update_register
 from formkit.workfolder.create import init_workfolder
+from formkit.workfolder.demo_data import demo_rows, numbered
 
 Step = tuple[str, Path | None]
 
@@ -73,7 +73,7 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
     waiting = next(c for c in read_register(settings.register).complaints
                    if (c.remarks or "").endswith("tevredenheidsformulier verstuurd"))
     fill_form(blanks["tevredenheid"], inbox / f"tevredenheid {waiting.number}.pdf", {
-        "klachtnummer": waiting.number, "naam": waiting.name or "", "tevredenheid": "/4", "binnen_week": "/ja",
+        "klachtnummer": waiting.number_text, "naam": waiting.name or "", "tevredenheid": "/4", "binnen_week": "/ja",
         "oplossing": "/ja", "voortgang": "/nee", "aanbevelen": "/ja",
         "opmerkingen": "Goed opgelost, maar ik hoorde lang niets.", "datum": dutch_short(today),
     })
@@ -85,8 +85,8 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
 def _documents(settings, today: dt.date) -> Iterator[Step]:
     """The registration form and one letter of each kind, as Word (and PDF with LibreOffice)."""
     from formkit.documents.convert import find_soffice, to_pdf
-    from formkit.errors import ConversionError
     from formkit.documents.letters import plan, produce
+    from formkit.errors import ConversionError
     from formkit.register.reading import read_register
 
     by_state = {(c.remarks or "").removeprefix("Voorbeeld: "): c for c in read_register(settings.register).complaints}
@@ -106,14 +106,15 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
         for item in batch.items:
             if item.error:
                 yield f"Niet gemaakt: {item.error}", None
-    yield "Registratieformulieren en brieven" + (" (Word en PDF):" if pdf else " (Word; geen LibreOffice voor PDF):"), None
+    made_as = " (Word en PDF):" if pdf else " (Word; geen LibreOffice voor PDF):"
+    yield "Registratieformulieren en brieven" + made_as, None
     pdfs: list = [None] * len(made)
     if pdf:  # every document of the demo in one LibreOffice run
         try:
             pdfs = to_pdf([item.docx for item in made])
         except ConversionError as exc:
             yield f"Geen PDF: {exc.message}", None
-    for item, pdf_path in zip(made, pdfs):
+    for item, pdf_path in zip(made, pdfs, strict=True):
         for path in (item.docx, pdf_path, *item.extra):
             if path is not None:
                 yield "", path
@@ -121,9 +122,9 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
 
 def _check(settings, today: dt.date) -> Iterator[Step]:
     """The monthly check with its report, and what `vernietig` would remove (nothing is destroyed)."""
+    from formkit.check.deadlines import check
     from formkit.check.output import summary_line
     from formkit.check.report import write_check_report
-    from formkit.check.deadlines import check
     from formkit.register.reading import read_register
     from formkit.retention import due_for_destruction
 

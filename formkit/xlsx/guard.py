@@ -67,7 +67,7 @@ class CellGuard:
                 for m in _FORMULA_CELL.finditer(body):
                     attrs = dict(_ATTR.findall(m[2]))
                     if attrs.get(b"t") in (b"array", b"dataTable"):
-                        area = parse_area(attrs.get(b"ref", m[1]).decode())
+                        area = parse_area((attrs.get(b"ref") or m[1] or b"").decode())
                         if area is not None and not area.single:
                             self._arrays.append(area)
         return self._arrays
@@ -96,7 +96,8 @@ def write_out_shared(rows: SheetRows, master: etree._Element, formula: etree._El
             except (TranslatorError, ValueError, TypeError):
                 raise SharedFormulaCell(origin, text) from None
             for attr in ("t", "si", "ref"):
-                f.attrib.pop(attr, None)
+                if attr in f.attrib:
+                    del f.attrib[attr]
             f.text = translated[1:]
             written += 1
     return written

@@ -156,8 +156,9 @@ class Package:
         by_id = {r.id: r.target for r in self.relationships(book) if not r.external}
         found = []
         for sheet in self.xml(book).iter("{*}sheet"):
-            rid = next((v for k, v in sheet.attrib.items() if etree.QName(k).localname == "id" and k.startswith("{")), None)
-            target = by_id.get(rid or "")
+            rid = next((v for k, v in sheet.attrib.items()
+                        if str(k).startswith("{") and etree.QName(k).localname == "id"), None)  # r:id, any namespace
+            target = by_id.get(str(rid or ""))
             found.append((sheet.get("name", ""), target if target and self.has(target) else None))
         return found
 

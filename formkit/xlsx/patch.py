@@ -161,7 +161,9 @@ class WorkbookPatch:
     def _row(self, number: int) -> etree._Element:
         row = self._rows.get(number)
         if row is None:
-            row = etree.Element(self._q("row"), nsmap=self._skeleton.nsmap)
+            # the sheet's own prefixes, so the row serialises as its siblings do; lxml-stubs do not
+            # allow the None key (the default namespace) that lxml's nsmap has
+            row = etree.Element(self._q("row"), nsmap=self._skeleton.nsmap)  # type: ignore[arg-type]
             row.set("r", str(number))
             self._rows.add(number, row)
         return row
@@ -197,7 +199,8 @@ class WorkbookPatch:
             if name in ("f", "v", "is"):
                 cell.remove(child)
         for attr in ("t", "cm", "vm"):
-            cell.attrib.pop(attr, None)
+            if attr in cell.attrib:
+                del cell.attrib[attr]
         if value is None or value == "":
             return
         if isinstance(value, dt.datetime):
@@ -319,8 +322,7 @@ class WorkbookPatch:
         if self._package.has(rels_path):
             rels = self._package.xml(rels_path)
         else:
-            rels = etree.Element("{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
-                                 nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})
+            rels = parse_xml(b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
         ids = {r.get("Id") for r in rels}
         rid = next(f"rIdStyles{n}" for n in range(1, 1000) if f"rIdStyles{n}" not in ids)
         office = etree.QName(self._skeleton).namespace or MAIN_NS
@@ -330,7 +332,8 @@ class WorkbookPatch:
                          Id=rid, Type=kind, Target="/" + name)
         (changed if self._package.has(rels_path) else added)[rels_path] = serialise(rels)
         types = self._package.xml(CONTENT_TYPES)
-        etree.SubElement(types, f"{{{etree.QName(types).namespace}}}Override", PartName="/" + name, ContentType=STYLES_TYPE)
+        etree.SubElement(types, f"{{{etree.QName(types).namespace}}}Override", PartName="/" + name,
+                         ContentType=STYLES_TYPE)
         changed[CONTENT_TYPES] = serialise(types)
 
     def _drop_calc_chain(self, changed: dict[str, bytes], dropped: set[str]) -> None:

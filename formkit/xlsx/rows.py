@@ -91,7 +91,7 @@ class SheetRows:
 
     @property
     def max_row(self) -> int:
-        return max(self._index, default=0) if not self._touched else max(max(self._index, default=0), max(self._touched))
+        return max([*self._index, *self._touched], default=0)
 
     def exists(self, number: int) -> bool:
         return number in self._index or number in self._touched
@@ -128,8 +128,10 @@ class SheetRows:
                     return number
                 continue
             start, end = self._index[number]
-            if _VALUE.search(self._body, start, end) and any(_holds_value(c) for c in self.peek(number).iterfind("{*}c")):
-                return number
+            if _VALUE.search(self._body, start, end):  # a quick look before the row is parsed
+                row = self.peek(number)
+                if row is not None and any(_holds_value(c) for c in row.iterfind("{*}c")):
+                    return number
         return 0
 
     def add(self, number: int, element: etree._Element) -> None:
@@ -154,7 +156,8 @@ class SheetRows:
 
     def assemble(self, skeleton: bytes) -> bytes:
         """Put sheetData back into a (re-serialised) skeleton."""
-        m = re.search(rb"<((?:[\w.-]+:)?)sheetData\s*/>|<((?:[\w.-]+:)?)sheetData>\s*</(?:[\w.-]+:)?sheetData>", skeleton)
+        m = re.search(rb"<((?:[\w.-]+:)?)sheetData\s*/>|<((?:[\w.-]+:)?)sheetData>\s*</(?:[\w.-]+:)?sheetData>",
+                      skeleton)
         if m is None:
             raise ValueError("skeleton lost its sheetData")
         return skeleton[: m.start()] + self._open + self.body() + self._close + skeleton[m.end() :]
@@ -179,8 +182,9 @@ def _number_cells(row: etree._Element, number: int) -> None:
         return
     column = 0
     for cell in cells:
-        if cell.get("r"):
-            column = split_ref(cell.get("r"))[1]
+        given = cell.get("r")
+        if given:
+            column = split_ref(given)[1]
         else:
             column += 1
             cell.set("r", ref(number, column))

@@ -33,7 +33,7 @@ def forget_unused_strings(data: bytes) -> bytes:
     root = package.xml(part)
     changed = False
     for index, item in enumerate(root.iterfind("{*}si")):
-        if index in used or "".join(item.itertext()) == "":
+        if index in used or "".join(str(t) for t in item.itertext()) == "":
             continue
         for child in list(item):
             item.remove(child)

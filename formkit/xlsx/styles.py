@@ -147,7 +147,7 @@ def _plain(code: str) -> str:
 def _canonical(xf: etree._Element) -> bytes:
     """An <xf> as comparable bytes: attributes in a fixed order, defaults spelled out, children as they are."""
     clone = copy.deepcopy(xf)
-    attrs = dict(clone.attrib)
+    attrs: dict[str, str] = {str(k): str(v) for k, v in clone.attrib.items()}
     clone.attrib.clear()
     for name in _XF_ORDER:
         clone.set(name, attrs.pop(name, "0"))
