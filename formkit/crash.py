@@ -15,14 +15,14 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from formkit import __version__
+
 LOG_NAME = "formkit-fout.log"
 MAX_BYTES = 1_000_000  # a log that grows past this starts again: only the recent crashes matter
 
 
 def record_crash(exc: BaseException, folder: Path | None, action: str) -> Path:
     """Append the crash to the log (working folder, else temp folder); returns the log's path."""
-    from formkit import __version__
-
     lines = [f"--- {dt.datetime.now().isoformat(timespec='seconds')}  formkit {__version__}  "
              f"Python {platform.python_version()}  {platform.system()} {platform.release()}  opdracht: {action}"]
     seen: set[int] = set()

@@ -45,7 +45,8 @@ def from_serial(serial: float, date1904: bool = False) -> dt.date:
 
 def to_serial(day: dt.date, date1904: bool = False) -> int:
     """date -> Excel serial number in the workbook's date system."""
-    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel  # only tests and writers need it
+    # imported here for the same reason as in from_serial: reading the register never needs it
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 
     return int(to_excel(day, MAC_EPOCH if date1904 else WINDOWS_EPOCH))
 

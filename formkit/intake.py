@@ -8,6 +8,7 @@ is in `register/ingelezen.csv`). The PDF is kept in the complaint's dossier.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -202,8 +203,6 @@ def _keep_files(settings: Settings, outcomes: list[Outcome], today: dt.date) -> 
 
 def _copy_once(source: Path, folder: Path, stem: str, digest: str) -> Path:
     """Copy into the dossier; the same content is kept once, another file gets ' (2)' etc."""
-    import hashlib
-
     for n in range(1, 1000):
         target = folder / (f"{stem}.pdf" if n == 1 else f"{stem} ({n}).pdf")
         if not target.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -156,8 +156,6 @@ def load_settings(root: Path, register: Path | None = None) -> Settings:
 
 
 def _replace(settings: Settings, **changes) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, **changes)
 
 

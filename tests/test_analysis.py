@@ -417,8 +417,8 @@ def test_template_matches_its_generator(tmp_path):
     spec.loader.exec_module(module)
     module.main(["make_report_template", str(tmp_path)])
     name = "managementrapport.docx"
-    fresh, stored = (tmp_path / name).read_bytes(), (repo / "formkit" / "workfolder" / "templates" / name).read_bytes()
-    assert fresh == stored, "formkit/workfolder/templates/managementrapport.docx is outdated: run tools/make_report_template.py"
+    fresh, stored = (tmp_path / name).read_bytes(), (repo / "formkit" / "documents" / "templates" / name).read_bytes()
+    assert fresh == stored, "formkit/documents/templates/managementrapport.docx is outdated: run tools/make_report_template.py"
 
 
 def test_tools_present():

@@ -79,7 +79,7 @@ def settings(tmp_path: Path) -> Settings:
         Handler("Yvonne Lips", "Eerste aanspreekpunt klachten", "handtekeningen/yvonne-lips.png", "y@stap.example"),
         Handler("Arianda Schepens", "Eerste aanspreekpunt klachten", "handtekeningen/arianda-schepens.png"),
     )
-    return Settings(root=root, organisation=organisation, handlers=handlers, templates_dir=REPO / "formkit" / "workfolder" / "templates")
+    return Settings(root=root, organisation=organisation, handlers=handlers, templates_dir=REPO / "formkit" / "documents" / "templates")
 
 
 def complaint(**changes) -> Complaint:
@@ -156,7 +156,7 @@ def test_form_covers_every_register_column():
     shown_as = {"wijze_indienen": "vakje.indienen", "type_klant": "vakje.klant", "ernstig_tekst": "vakje.ernstig",
                 "wijze_reactie": "vakje.reactie", "postcode": "klacht.postcode_woonplaats",
                 "woonplaats": "klacht.postcode_woonplaats"}
-    text = docx_text(REPO / "formkit" / "workfolder" / "templates" / "registratieformulier.docx")
+    text = docx_text(REPO / "formkit" / "documents" / "templates" / "registratieformulier.docx")
     for column in COLUMNS:
         name = FIELDS[column.key]
         assert shown_as.get(name, f"klacht.{name}") in text, f"{column.header} is not on the form"
@@ -254,7 +254,7 @@ def test_bad_signature_file_is_a_clear_error(settings, tmp_path):
 
 def test_template_is_read_once_per_batch_and_written_atomically(settings, tmp_path):
     templates = tmp_path / "sjablonen"
-    shutil.copytree(REPO / "formkit" / "workfolder" / "templates", templates)
+    shutil.copytree(REPO / "formkit" / "documents" / "templates", templates)
     s = dataclasses.replace(settings, templates_dir=templates)
     renderer = Renderer(s, template_name("ontvangst"))
     (templates / "brief-ontvangst.docx").unlink()  # the batch keeps working from memory
@@ -281,7 +281,7 @@ def test_repository_templates_match_the_generator(tmp_path):
     spec.loader.exec_module(module)
     module.main(["make_templates", str(tmp_path)])
     for name in TEMPLATES.values():
-        assert (tmp_path / name).read_bytes() == (REPO / "formkit" / "workfolder" / "templates" / name).read_bytes(), f"{name} is outdated"
+        assert (tmp_path / name).read_bytes() == (REPO / "formkit" / "documents" / "templates" / name).read_bytes(), f"{name} is outdated"
 
 
 # --- broken templates ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Generate templates/managementrapport.docx, the Word template of `formkit analyse --rapport X.pdf`.
 
-Run: python tools/make_report_template.py [OUTPUT_DIR]   (default: formkit/workfolder/templates/)
+Run: python tools/make_report_template.py [OUTPUT_DIR]   (default: formkit/documents/templates/)
 
 Same building blocks and house style as the letters (tools/make_templates.py): every Jinja tag in
 one run, control lines ({%p ... %}, {%tr ... %}) small and grey, byte-identical on every run.
@@ -258,7 +258,7 @@ def managementrapport():
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "formkit" / "workfolder" / "templates"
+    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "formkit" / "documents" / "templates"
     out.mkdir(parents=True, exist_ok=True)
     save_reproducible(managementrapport(), out / NAME)
     print(out / NAME)

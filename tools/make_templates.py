@@ -1,6 +1,6 @@
 """Generate the Word templates in templates/ (registration form and four letters), reproducibly.
 
-Run: python tools/make_templates.py [OUTPUT_DIR]   (default: formkit/workfolder/templates/)
+Run: python tools/make_templates.py [OUTPUT_DIR]   (default: formkit/documents/templates/)
 
 The templates are what staff open and edit in Word, so the Jinja tags are kept simple and every
 tag sits in one run. The control lines ({%p if ... %}) are grey: they vanish from the result.
@@ -552,7 +552,7 @@ TEMPLATES = {
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "formkit" / "workfolder" / "templates"
+    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "formkit" / "documents" / "templates"
     out.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
         save_reproducible(build(), out / name)

@@ -16,13 +16,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from formkit.analysis.facts import Fact
 from formkit.dates import dutch
 from formkit.register.model import Complaint
-
-if TYPE_CHECKING:
-    from formkit.analysis.figures import Fact
 
 PATTERN_MIN = 2
 NOT_FILLED, DESTROYED = "niet ingevuld", "vernietigd"

@@ -39,6 +39,7 @@ from formkit.analysis.text import (
 )
 from formkit.atomic import atomic_write
 from formkit.dates import dutch
+from formkit.documents import bundled_templates
 from formkit.errors import DocumentError, InputError
 from formkit.register.model import Complaint
 from formkit.settings import Settings
@@ -68,7 +69,7 @@ def write_report(a: Analysis, path: Path, settings: Settings) -> Path:
     except OSError as exc:
         raise DocumentError(f"Kan de map {path.parent} niet maken ({exc.strerror or exc}).") from None
     if suffix == ".xlsx":
-        from formkit.analysis.workbook import workbook_bytes
+        from formkit.analysis.workbook import workbook_bytes  # openpyxl's charts: only for .xlsx
 
         _write(path, workbook_bytes(a, settings.organisation.name))
         return path
@@ -76,7 +77,7 @@ def write_report(a: Analysis, path: Path, settings: Settings) -> Path:
         docx = render_docx(a, settings, Path(work) / f"{path.stem}.docx")
         result = docx
         if suffix == ".pdf":
-            from formkit.documents.convert import to_pdf
+            from formkit.documents.convert import to_pdf  # LibreOffice: only for .pdf
 
             result = to_pdf([docx])[0]
         _replace(result, path)
@@ -95,6 +96,7 @@ def standard_reports(settings: Settings, complaints: Sequence[Complaint], today:
 
 def render_docx(a: Analysis, settings: Settings, out: Path) -> Path:
     """Render the template, then put the charts where `{{ grafiek.* }}` stood."""
+    # matplotlib and docxtpl: only a Word or PDF report needs them, not `analyse` on its own or .xlsx
     from formkit.analysis.charts import all_charts
     from formkit.documents.templating import Renderer
 
@@ -109,8 +111,6 @@ def _template_settings(settings: Settings) -> Settings:
     """The working folder's template, or formkit's own when the folder predates this report."""
     if (settings.templates / TEMPLATE).is_file():
         return settings
-    from formkit.workfolder.create import bundled_templates
-
     bundled = next((p for p in bundled_templates() if p.name == TEMPLATE), None)
     return dataclasses.replace(settings, templates_dir=bundled.parent) if bundled else settings
 

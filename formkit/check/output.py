@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import orjson
+
 from formkit.check.findings import Finding, grouped
 from formkit.dates import dutch_short
 
@@ -34,8 +36,6 @@ def findings_to_json(findings: Sequence[Finding], peildatum: dt.date) -> dict:
 
 def findings_json(findings: Sequence[Finding], peildatum: dt.date, pretty: bool = False) -> bytes:
     """The `controle --json` document as UTF-8 (indented when `pretty`, for a person at a terminal)."""
-    import orjson  # 4-5x the standard json module on the 40,000 findings of a large, neglected register
-
     return orjson.dumps(findings_to_json(findings, peildatum), option=orjson.OPT_INDENT_2 if pretty else 0)
 
 

@@ -5,4 +5,13 @@ with LibreOffice; letters: a batch of documents, recorded in the register; signa
 signature images.
 """
 
+from importlib import resources
+from pathlib import Path
+
 LETTER_KINDS = ("ontvangst", "verlenging", "terugkoppeling", "tevredenheid")
+
+
+def bundled_templates() -> list[Path]:
+    """The Word templates shipped with formkit (package data), which `init` copies into a folder."""
+    root = Path(str(resources.files(__package__) / "templates"))
+    return sorted(p for p in root.iterdir() if p.name.endswith((".docx", ".md")))

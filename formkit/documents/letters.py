@@ -15,8 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formkit.check.deadlines import handling_deadline
+from formkit.dates import dutch_short
 from formkit.documents.context import build_context, document_word, template_name
-from formkit.documents.convert import CHUNK
+from formkit.documents.convert import CHUNK, to_pdf
 from formkit.documents.templating import Renderer
 from formkit.errors import (
     ConversionError,
@@ -132,9 +134,6 @@ def plan(settings: Settings, kind: str, complaints: Iterable[Complaint], letter_
 
 def precheck(kind: str, c: Complaint, letter_date: dt.date, expected: dt.date | None, terms) -> list[str]:
     """What the procedure says about sending this letter now: errors raise, notes are returned."""
-    from formkit.check.deadlines import handling_deadline
-    from formkit.dates import dutch_short
-
     if kind == "terugkoppeling" and c.handled_date is None:
         raise InputError(f"Klacht {c.number} is nog niet afgehandeld (Datum afhandeling is leeg); de schriftelijke "
                          "terugkoppeling volgt na afhandeling. Vul eerst Oorzaak, Oplossing en Datum afhandeling in.")
@@ -243,8 +242,6 @@ class _Converter:
         self._jobs.append((items, self._pool.submit(self._convert, [p.docx for p in items])))
 
     def _convert(self, paths: list[Path]) -> list[Path]:
-        from formkit.documents.convert import to_pdf
-
         if not hasattr(self._local, "profile"):  # one profile per worker thread, kept for its next chunks
             self._local.profile = Path(self._profiles.name) / f"profiel-{next(self._count)}"
         return to_pdf(paths, None, self._local.profile)
@@ -268,6 +265,7 @@ class _Converter:
 
 def _satisfaction_form(settings: Settings, item: Planned, letter_date: dt.date) -> Path:
     """The prefilled satisfaction form the letter encloses."""
+    # only the satisfaction letter encloses a PDF form: reportlab and pypdf load for it alone
     from formkit.pdf.forms import form_path, make_form
 
     number = item.complaint.number_text

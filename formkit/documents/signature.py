@@ -6,6 +6,10 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
 from formkit.atomic import atomic_save
 
 # Handwriting-like fonts that exist on Windows, macOS or Linux; the first one found is used.
@@ -23,9 +27,6 @@ SCRIPT_FONTS = (
 
 def placeholder_signature(name: str, path: Path) -> Path:
     """Write a PNG with `name` in a handwriting-like font above a line (replace it by a real scan)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     font = _script_font()
     path = Path(path)
@@ -53,8 +54,6 @@ def placeholder_signature(name: str, path: Path) -> Path:
 
 def _script_font() -> object:
     """The first installed handwriting-like font; a serif italic when no script font exists."""
-    from matplotlib import font_manager
-
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for family in SCRIPT_FONTS:
         if family in installed:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from formkit.atomic import atomic_write
 from formkit.register.columns import BY_KEY, CHANNELS, CLIENT_TYPES, COLUMNS, REACTION_MODES, SHEET_NAME, YES_NO
 
 LAST_ROW = 1048576
@@ -117,8 +118,6 @@ def _signal_colours(ws) -> None:
 
 def write_new_register(path: Path, handlers: Sequence[str], categories: Sequence[str]) -> Path:
     """Create the register file; never overwrites an existing one."""
-    from formkit.atomic import atomic_write
-
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build_register(handlers, categories)
     if path.exists():

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from formkit.documents import bundled_templates
+from formkit.documents.signature import placeholder_signature
 from formkit.errors import FormkitError
 from formkit.register.new import write_new_register
 from formkit.settings import CONFIG_NAME, Settings, load_settings
@@ -19,12 +21,6 @@ class InitResult:
     settings: Settings
     created: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
-
-
-def bundled_templates() -> list[Path]:
-    """The Word templates shipped with formkit (package data of formkit.workfolder)."""
-    root = Path(str(resources.files(__package__) / "templates"))
-    return sorted(p for p in root.iterdir() if p.name.endswith((".docx", ".md")))
 
 
 def default_settings_text() -> str:
@@ -69,8 +65,6 @@ def init_workfolder(folder: Path) -> InitResult:
 
 def _signatures(settings: Settings, kept: list[Path]) -> list[Path]:
     """A placeholder signature per handler, to be replaced by a scan of the real one."""
-    from formkit.documents.signature import placeholder_signature
-
     made = []
     for handler in settings.handlers:
         if not handler.signature:

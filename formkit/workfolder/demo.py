@@ -6,8 +6,21 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter
+
+from formkit.analysis.report import standard_reports
+from formkit.check.deadlines import check
+from formkit.check.output import summary_line
+from formkit.check.report import write_check_report
 from formkit.dates import dutch_short
+from formkit.documents.convert import find_soffice, to_pdf
+from formkit.documents.letters import plan, produce
+from formkit.errors import ConversionError
+from formkit.intake import describe, import_forms
+from formkit.pdf.forms import make_form
+from formkit.register.reading import read_register
 from formkit.register.storage import update_register
+from formkit.retention import due_for_destruction
 from formkit.workfolder.create import init_workfolder
 from formkit.workfolder.demo_data import demo_rows, numbered
 
@@ -30,8 +43,6 @@ DEMO_COMPLAINTS = (
 
 def fill_form(blank: Path, out: Path, values: dict[str, str]) -> Path:
     """Fill one of formkit's forms as a browser would (pypdf; the viewer draws the values)."""
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter(clone_from=PdfReader(blank))
     writer.update_page_form_field_values(None, values, auto_regenerate=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -59,10 +70,6 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
 
 def _forms(settings, today: dt.date) -> Iterator[Step]:
     """Blank forms, a few filled in by 'clients', and reading them back into the register."""
-    from formkit.intake import describe, import_forms
-    from formkit.pdf.forms import make_form
-    from formkit.register.reading import read_register
-
     blanks = {}
     for kind, name in (("klacht", "klachtenformulier"), ("tevredenheid", "tevredenheidsformulier")):
         blanks[kind] = make_form(kind, settings, settings.forms / f"{name}.pdf")
@@ -84,11 +91,6 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
 
 def _documents(settings, today: dt.date) -> Iterator[Step]:
     """The registration form and one letter of each kind, as Word (and PDF with LibreOffice)."""
-    from formkit.documents.convert import find_soffice, to_pdf
-    from formkit.documents.letters import plan, produce
-    from formkit.errors import ConversionError
-    from formkit.register.reading import read_register
-
     by_state = {(c.remarks or "").removeprefix("Voorbeeld: "): c for c in read_register(settings.register).complaints}
     pdf = find_soffice() is not None
     jobs = [
@@ -122,12 +124,6 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
 
 def _check(settings, today: dt.date) -> Iterator[Step]:
     """The monthly check with its report, and what `vernietig` would remove (nothing is destroyed)."""
-    from formkit.check.deadlines import check
-    from formkit.check.output import summary_line
-    from formkit.check.report import write_check_report
-    from formkit.register.reading import read_register
-    from formkit.retention import due_for_destruction
-
     register = read_register(settings.register)
     findings = check(register.complaints, today, settings, register.duplicates)
     settings.reports.mkdir(parents=True, exist_ok=True)
@@ -141,11 +137,6 @@ def _check(settings, today: dt.date) -> Iterator[Step]:
 
 def _analysis(settings, today: dt.date) -> Iterator[Step]:
     """Management information over the last 12 full months, as a workbook and a report."""
-    from formkit.analysis.report import standard_reports
-    from formkit.documents.convert import find_soffice
-    from formkit.errors import ConversionError
-    from formkit.register.reading import read_register
-
     formats = (".xlsx", ".pdf") if find_soffice() else (".xlsx", ".docx")
     yield "Managementinformatie (formkit analyse, laatste 12 hele maanden):", None
     try:

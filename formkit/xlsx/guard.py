@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
+from openpyxl.formula.translate import Translator, TranslatorError
 
 from formkit.xlsx.cells import Area, parse_area, ref
 from formkit.xlsx.errors import ArrayFormulaCell, MergedCell, SharedFormulaCell, TextTooLong
@@ -75,8 +76,6 @@ class CellGuard:
 
 def write_out_shared(rows: SheetRows, master: etree._Element, formula: etree._Element) -> int:
     """Give every cell that shares this master's formula its own full formula; returns how many."""
-    from openpyxl.formula.translate import Translator, TranslatorError
-
     area = parse_area(formula.get("ref", ""))
     si = formula.get("si")
     if area is None or si is None or not (formula.text or "").strip():
