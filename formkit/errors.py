@@ -18,7 +18,8 @@ class Hint(Enum):
     NUMBERS = "numbers"  # name one or more complaints (or all open ones)
     PEILDATUM_TODAY = "peildatum-today"  # check as of today or earlier
     RETRY = "retry"  # the same action again, once the cause is gone
-    WORKFOLDER = "workfolder"  # choose the working folder or another register
+    WORKFOLDER = "workfolder"  # go to the working folder, or name it
+    INIT = "init"  # make a new working folder (or register) here
     PASSWORD = "password"  # give the certificate's password
 
 
@@ -43,6 +44,10 @@ class RegisterError(FormkitError):
 
 class RegisterLocked(RegisterError):
     """The register is open in Excel/LibreOffice or in use by another formkit run."""
+
+
+class FileHeld(FormkitError):
+    """A file another program holds open (Windows refuses the write or replace): try again later."""
 
 
 class DuplicateNumberError(RegisterError):

@@ -18,14 +18,17 @@ import shutil
 import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from formkit.check.deadlines import destroy_from
 from formkit.dates import dutch_short
 from formkit.errors import FormkitError, Hint, InputError
+from formkit.held import retrying
 from formkit.register.backups import backup_time, list_backups
 from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
+from formkit.register.destroyed import LOG_HEADER, log_path
 from formkit.register.logbook import append_csv, current_user
 from formkit.register.model import VALUE_KEYS, Complaint
 from formkit.register.reading import NUMBER_RE, Register, normalise_number
@@ -33,9 +36,6 @@ from formkit.register.storage import update_register
 from formkit.settings import Settings
 from formkit.xlsx.package import Package
 
-LOG_NAME = "vernietigingslog.csv"
-LOG_HEADER = ["klachtnummer", "datum afhandeling", "datum vernietiging", "door",
-              "verwijderde kolommen", "aantal bestanden", "sha256 per bestand"]
 MARK_KEYS = ("signal", "remarks")  # get "vernietigd op <datum>": how is_anonymised knows the row
 _BLANK_KEYS = tuple(c.key for c in COLUMNS if not c.keep_on_destroy and c.key not in MARK_KEYS)
 # Contact data and the complaint text: checked afterwards for copies the cell writes cannot reach.
@@ -84,10 +84,7 @@ class Destruction:
     backups_removed: list[Path] = field(default_factory=list)
     log: Path | None = None
     traces: list[str] = field(default_factory=list)  # Dutch: where removed text still stands
-
-
-def log_path(settings: Settings) -> Path:
-    return settings.register.parent / LOG_NAME
+    notes: list[str] = field(default_factory=list)  # Dutch, for the user
 
 
 def mark(day: dt.date) -> str:
@@ -148,7 +145,8 @@ def destroy(
     check_peildatum(peildatum, today)
     text = mark(today)
     wanted = None if numbers is None else {normalise_number(n) for n in numbers}
-    with update_register(settings, command, scrub_shared_strings=True, read=read) as update:
+    with update_register(settings, command, scrub_shared_strings=True, read=read,
+                         bookkeeping=[log_path(settings.register)]) as update:
         plans = [p for p in due_for_destruction(update.register, peildatum, settings)
                  if p.problem is None and (wanted is None or normalise_number(p.number) in wanted)]
         by_row = {c.row: c for c in update.register.complaints}
@@ -160,12 +158,12 @@ def destroy(
             update.set(complaint, {**{k: None for k in plan.keys}, **{k: text for k in MARK_KEYS}})
             for header in plan.extra:
                 update.set_extra(complaint, header, None)
-    result = Destruction()
+    result = Destruction(notes=update.notes)
     if not plans:
         return result
     result.traces = _remaining_traces(settings.register, removed)
     written = dt.datetime.now()  # the backup of this very write is older than this
-    result.log = log_path(settings)
+    result.log = log = log_path(settings.register)
     user = current_user()
     for plan in plans:
         hashes: list[str] = []
@@ -175,7 +173,8 @@ def destroy(
         finally:
             record = Record(plan.number, plan.handled, today, user, plan.headers, tuple(hashes),
                             bool(plan.dossiers))
-            append_csv(result.log, LOG_HEADER, [record.row()])
+            retrying(log, partial(append_csv, log, LOG_HEADER, [record.row()]),
+                     done="Het register is al geanonimiseerd.")
             result.records.append(record)
     result.backups_removed = _remove_backups(settings.register, written)
     return result

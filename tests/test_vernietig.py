@@ -18,7 +18,7 @@ from openpyxl.comments import Comment
 from formkit.cli import main
 from formkit.settings import load_settings
 from formkit.register.reading import read_register
-from formkit.retention import LOG_HEADER, LOG_NAME
+from formkit.register.destroyed import LOG_HEADER, LOG_NAME
 from formkit.register.backups import list_backups
 from formkit.register.logbook import current_user
 from formkit.register.storage import update_register

@@ -16,6 +16,7 @@ from formkit.settings import Settings
 class Marked:
     findings: list[Finding]
     changed: int  # complaints whose Signalering changed
+    notes: list[str]  # Dutch, for the user
 
 
 def mark_signals(settings: Settings, peildatum: dt.date, command: str = "controle --markeer") -> Marked:
@@ -33,4 +34,4 @@ def mark_signals(settings: Settings, peildatum: dt.date, command: str = "control
             if not complaint.is_anonymised:
                 update.set(complaint, {"signal": signal_text(per_row.get(complaint.row, [])) or None})
         changed = len({change.row for change in update.changes})
-    return Marked(findings, changed)
+    return Marked(findings, changed, update.notes)

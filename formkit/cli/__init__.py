@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -31,7 +30,7 @@ def main(ctx: click.Context, workfolder: Path | None, register: Path | None, qui
       formkit init klachten
       formkit --map klachten controle
     """
-    ctx.obj = State(Path(workfolder or os.getcwd()), register, quiet)
+    ctx.obj = State(workfolder, register, quiet)
 
 
 for _command in (folder.init_command, folder.demo_command, documents.form_command, documents.letter_command,

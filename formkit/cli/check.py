@@ -77,6 +77,8 @@ def controle_command(
     else:
         _print_findings(findings, peildatum)
     if markeer:
+        for note in marked.notes:
+            warn(f"Let op: {note}")
         info(f"Signalering bijgewerkt bij {count(marked.changed, 'klacht', 'klachten')}." if marked.changed
              else "De kolom Signalering was al bijgewerkt; het register is niet gewijzigd.")
     if rapport is not None:
@@ -187,6 +189,8 @@ def _print_destruction(result: Destruction) -> None:
     removed = len(result.backups_removed)
     info(f"{count(removed, 'reservekopie', 'reservekopieën')} van het register met deze gegevens verwijderd."
          if removed else "Er waren geen reservekopieën van het register met deze gegevens.")
+    for note in result.notes:
+        warn(f"Let op: {note}")
     for trace in result.traces:
         warn(f"Let op, {trace}. Verwijder die zelf in Excel (opmerkingen bij cellen, filters, "
              "draaitabellen of andere tabbladen).")

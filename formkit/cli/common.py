@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from formkit.dates import DateParseError, parse_cli_date
-from formkit.errors import Hint
-from formkit.settings import Settings, load_settings
+from formkit.errors import ConfigError, Hint
+from formkit.settings import Settings, find_workfolder, load_settings
 
 T = TypeVar("T")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -29,8 +29,9 @@ HINTS = {
     Hint.NUMBERS: "Geef klachtnummers op, of --open voor alle openstaande klachten.",
     Hint.PEILDATUM_TODAY: "Laat --peildatum weg of kies vandaag of eerder.",
     Hint.RETRY: "Voer daarna dezelfde opdracht opnieuw uit.",
-    Hint.WORKFOLDER: "Kies de werkmap met --map (of ga er met cd naartoe), of een ander register met --register; "
-                     "een nieuwe werkmap maakt u met 'formkit init'.",
+    Hint.WORKFOLDER: "Ga met cd naar de werkmap (of een map daarin), of geef haar op met --map MAP.",
+    Hint.INIT: "Maak een leeg register met 'formkit init' in de werkmap, of zet een reservekopie terug uit "
+               "de map backups naast het register.",
     Hint.PASSWORD: "Zet het wachtwoord in FORMKIT_CERTIFICAAT_WACHTWOORD of typ het als formkit erom vraagt.",
 }
 
@@ -55,16 +56,25 @@ DATE = DateType()
 class State:
     """What the group options chose: the working folder, an optional register path, quietness."""
 
-    def __init__(self, folder: Path, register: Path | None, quiet: bool = False) -> None:
-        self.folder = folder
+    def __init__(self, chosen: Path | None, register: Path | None, quiet: bool = False) -> None:
+        self.chosen = chosen  # --map or FORMKIT_MAP
+        self.folder = chosen or Path.cwd()  # where init and demo make their folder
         self.register = register
         self.quiet = quiet
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
+        """The working folder's settings: --map, else the nearest folder at or above this one."""
         if self._settings is None:
-            self._settings = load_settings(self.folder, self.register)
+            root = self.chosen or find_workfolder(Path.cwd())
+            if root is None and self.register is None:
+                raise ConfigError(f"Hier is geen werkmap van formkit: er staat geen formkit.toml in {Path.cwd()} "
+                                  "of in een map daarboven.", Hint.WORKFOLDER)
+            self._settings = load_settings(root or Path.cwd(), self.register)
+            for note in self._settings.notes:
+                warn(f"Let op: {note}")
+            self.folder = self._settings.root
         return self._settings
 
 

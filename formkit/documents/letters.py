@@ -296,3 +296,4 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
             changed = update.set(current, values)
             if changed:
                 batch.recorded[current.number_text] = changed
+        batch.notes += update.notes

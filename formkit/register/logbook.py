@@ -1,7 +1,9 @@
 """The register's logbook (`logboek.csv`) and the other CSV records beside it.
 
 One line per complaint changed: time, command, number and the column names, never the values.
-The files are ';'-separated UTF-8 with a BOM, so Excel opens them as they are.
+The files are ';'-separated UTF-8 with a BOM, so Excel opens them as they are. Staff open the
+logbook in Excel, which holds it: lines that cannot be added wait in a small file beside it and
+are added by the next command that writes the logbook.
 """
 
 from __future__ import annotations
@@ -9,24 +11,52 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import getpass
+import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from formkit.errors import FileHeld
+from formkit.held import retrying
+
 LOG_NAME = "logboek.csv"
 LOG_HEADER = ["tijd", "opdracht", "klachtnummer", "kolommen"]
+WAITING_NAME = ".logboek-wacht.csv"  # lines the logbook could not take yet
 
 
-def log_changes(register: Path, command: str, changes: Iterable[tuple[int, str, str]]) -> None:
-    """One line per complaint changed; `changes` are (row, number, header) of each cell written."""
+def log_path(register: Path) -> Path:
+    return register.parent / LOG_NAME
+
+
+def log_changes(register: Path, command: str, changes: Iterable[tuple[int, str, str]]) -> bool:
+    """One line per complaint changed; `changes` are (row, number, header) of each cell written.
+
+    False when the logbook is held open: the lines then wait beside it for the next write.
+    """
     per_row: dict[tuple[int, str], list[str]] = {}
     for row, number, header in changes:
         headers = per_row.setdefault((row, number), [])
         if header not in headers:
             headers.append(header)
     stamp = dt.datetime.now().isoformat(timespec="seconds")
-    append_csv(register.parent / LOG_NAME, LOG_HEADER,
-               [[stamp, command, number, ", ".join(headers)] for (_, number), headers in per_row.items()])
+    rows = [[stamp, command, number, ", ".join(headers)] for (_, number), headers in per_row.items()]
+    waiting = register.parent / WAITING_NAME
+    try:
+        earlier = _waiting_rows(waiting)
+        retrying(log_path(register), lambda: append_csv(log_path(register), LOG_HEADER, earlier + rows))
+        waiting.unlink(missing_ok=True)
+        return True
+    except FileHeld:
+        append_csv(waiting, LOG_HEADER, rows)
+        return False
+
+
+def _waiting_rows(waiting: Path) -> list[list[str]]:
+    try:
+        text = waiting.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return []
+    return [row for row in csv.reader(io.StringIO(text), delimiter=";")][1:]
 
 
 def append_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:

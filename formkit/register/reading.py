@@ -109,7 +109,7 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
 def read_bytes(path: Path) -> bytes:
     """The register file's bytes, or a Dutch refusal saying why they cannot be had."""
     if not path.exists():
-        raise RegisterError(f"Het register {path} bestaat niet.", Hint.WORKFOLDER)
+        raise RegisterError(f"Het register {path} bestaat niet.", Hint.INIT)
     try:
         return path.read_bytes()
     except OSError as exc:

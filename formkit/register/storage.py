@@ -9,7 +9,7 @@ clean exit writes them in one atomic replace.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +19,11 @@ from filelock import FileLock, Timeout
 
 from formkit.atomic import atomic_write
 from formkit.errors import RegisterError, RegisterLocked
+from formkit.held import retrying, writable
 from formkit.register.backups import backup_dir, make_backup
 from formkit.register.columns import BY_KEY
 from formkit.register.file import refusal
-from formkit.register.logbook import log_changes
+from formkit.register.logbook import log_changes, log_path
 from formkit.register.model import Complaint
 from formkit.register.reading import Register, read_bytes, read_register
 from formkit.settings import Settings
@@ -89,6 +90,7 @@ class RegisterUpdate:
     def __init__(self, register: Register) -> None:
         self.register = register
         self.changes: list[CellChange] = []
+        self.notes: list[str] = []  # Dutch, for the user once the write is done
         self._after_write: list[Callable[[], None]] = []
         try:
             self.patch = WorkbookPatch(register.data, register.sheet_name)
@@ -186,12 +188,16 @@ def _same(old: object, new: object) -> bool:
 @contextmanager
 def update_register(
     settings: Settings, command: str, *, dry_run: bool = False, scrub_shared_strings: bool = False,
-    read: Register | None = None,
+    read: Register | None = None, bookkeeping: Sequence[Path] = (),
 ) -> Iterator[RegisterUpdate]:
     """Lock, read, let the caller change, then write once (nothing when dry_run or no change).
 
     read: the register as the caller already read it; kept when the file has not changed since.
     scrub_shared_strings: also empty shared strings no cell uses any more (for destruction).
+    bookkeeping: files the caller appends to after the write (a ledger); like the logbook, each
+    must be writable before the register changes, so that a rerun finds what was done.
+    A register that another program holds (Windows refuses the replace) gets a brief retry, then
+    a Dutch refusal with nothing written. `update.notes` says what the user should know after.
     """
     path = settings.register
     if dry_run:
@@ -215,15 +221,19 @@ def update_register(
         if update.changes:
             new = update.new_bytes(scrub_shared_strings)
             ensure_not_open(path)
+            for record in bookkeeping:
+                writable(record)
             now = path.stat()
             if before is None or (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 raise RegisterError(
                     f"{path.name} is tijdens deze opdracht door iemand anders gewijzigd; er is niets "
                     "opgeslagen. Voer de opdracht opnieuw uit."
                 )
-            make_backup(path, register.data, settings.terms.backup_days)
-            atomic_write(path, new)
-            log_changes(path, command, [(c.row, c.number, c.header) for c in update.changes])
+            retrying(backup_dir(path), lambda: make_backup(path, register.data, settings.terms.backup_days))
+            retrying(path, lambda: atomic_write(path, new), done="Er is niets gewijzigd; het register is heel.")
+            if not log_changes(path, command, [(c.row, c.number, c.header) for c in update.changes]):
+                update.notes.append(f"{log_path(path)} is in gebruik door een ander programma (Excel?); de regel "
+                                    "voor deze wijziging wordt bij de volgende opdracht alsnog toegevoegd.")
         for action in update._after_write:  # the register is now as it should be (written or unchanged)
             action()
     finally:
