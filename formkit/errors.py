@@ -54,6 +54,10 @@ class DuplicateNumberError(RegisterError):
     """An action names a Klachtnummer that occurs on more than one row."""
 
 
+class DestroyedComplaint(FormkitError):
+    """A complaint that was destroyed: nothing is made or recorded for it any more."""
+
+
 class UnknownNumberError(FormkitError):
     """A Klachtnummer that is not in the register."""
 

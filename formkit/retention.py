@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import stat
 from collections.abc import Collection
@@ -37,6 +38,7 @@ from formkit.settings import Settings
 from formkit.xlsx.package import Package
 
 MARK_KEYS = ("signal", "remarks")  # get "vernietigd op <datum>": how is_anonymised knows the row
+_MARK = re.compile(r"vernietigd op \d{2}-\d{2}-\d{4}")
 _BLANK_KEYS = tuple(c.key for c in COLUMNS if not c.keep_on_destroy and c.key not in MARK_KEYS)
 # Contact data and the complaint text: checked afterwards for copies the cell writes cannot reach.
 TRACE_KEYS = ("name", "organisation", "address", "email", "phone", "participant", "description")
@@ -93,23 +95,27 @@ def mark(day: dt.date) -> str:
 
 
 def due_for_destruction(register: Register, peildatum: dt.date, settings: Settings) -> list[Plan]:
-    """Every complaint past retention on `peildatum` and not yet anonymised, plus leftovers."""
+    """Every complaint past retention on `peildatum` and not yet anonymised, plus leftovers, plus
+    destroyed complaints (vernietigingslog.csv) whose row holds personal data again."""
     keep = {normalise_header(h) for h in settings.keep_columns}
     plans: list[Plan] = []
     for c in register.complaints:
         dossiers = _dossiers(settings, c.number)
-        leftover = c.is_anonymised
-        if leftover and not dossiers:
-            continue
-        start = destroy_from(c, settings.terms)
-        if not leftover and (start is None or peildatum < start):
-            continue
-        keys = () if leftover else tuple(k for k in _BLANK_KEYS if getattr(c, k) not in (None, ""))
-        marks = () if leftover else tuple(k for k in MARK_KEYS if getattr(c, k) not in (None, ""))
-        extra = () if leftover else tuple(
+        personal = tuple(k for k in _BLANK_KEYS if getattr(c, k) not in (None, ""))
+        marks = tuple(k for k in MARK_KEYS if getattr(c, k) not in (None, ""))
+        extra = tuple(
             h for h in register.extra_columns
             if normalise_header(h) not in keep and register.extra_values.get(c.row, {}).get(h) not in (None, "")
         )
+        again = bool(c.number) and register.is_destroyed(c.number or "") and bool(
+            personal or extra or any(not _MARK.fullmatch(getattr(c, k) or "") for k in MARK_KEYS))
+        leftover = c.is_anonymised and not again
+        if leftover and not dossiers:
+            continue
+        start = destroy_from(c, settings.terms)
+        if not leftover and not again and (start is None or peildatum < start):
+            continue
+        keys, marks, extra = ((), (), ()) if leftover else (personal, marks, extra)
         headers = tuple(col.header for col in COLUMNS if col.key in keys + marks) + extra
         plans.append(Plan(
             number=(c.number or "").strip(), row=c.row, handled=c.handled_date, destroy_from=start,
@@ -155,7 +161,9 @@ def destroy(
             if plan.leftover:
                 continue
             complaint = by_row[plan.row]
-            update.set(complaint, {**{k: None for k in plan.keys}, **{k: text for k in MARK_KEYS}})
+            earlier = update.register.destroyed.get(normalise_number(plan.number))  # destroyed before: its day
+            marked = mark(earlier) if earlier else text
+            update.set(complaint, {**{k: None for k in plan.keys}, **{k: marked for k in MARK_KEYS}})
             for header in plan.extra:
                 update.set_extra(complaint, header, None)
     result = Destruction(notes=update.notes)

@@ -303,3 +303,29 @@ def test_copies_the_cell_writes_cannot_reach_are_named(runner, tmp_path):
     assert "K-2024-001: de waarde uit Naam klager staat nog in het register (xl/comments/comment1.xml)" in result.stderr
     assert "Zonderland" not in result.stdout + result.stderr, "named by column and part, never by value"
     assert read_register(settings.register).get("K-2024-001").is_anonymised
+
+
+def test_a_destroyed_complaint_stays_destroyed(runner, tmp_path):
+    """No letter, form or prefilled PDF for it; personal data typed back in is destroyed again."""
+    settings = make_folder(tmp_path / "klachten")
+    assert run(runner, settings, "--uitvoeren", "--yes", *PEIL).exit_code == 0
+    base = ["--map", str(settings.root)]
+    for args in (["brief", "tevredenheid", "K-2024-001"], ["brief", "terugkoppeling", "K-2024-002"],
+                 ["formulier", "K-2024-001"], ["pdf-formulier", "tevredenheid", "K-2024-001"]):
+        result = runner.invoke(main, [*base, *args])
+        assert result.exit_code == 2, args
+        assert "vernietigd op" in result.stderr and "K-2024-00" in result.stderr, args
+    assert not settings.dossier("K-2024-001").exists() and not settings.dossier("K-2024-002").exists()
+    register = read_register(settings.register)
+    row = register.get("K-2024-001").row
+    patch = WorkbookPatch(settings.register.read_bytes(), register.sheet_name)
+    patch.set_cells(row, {register.columns["name"] + 1: "Oud Klager",
+                          register.columns["remarks"] + 1: "vernietigd op 02-11-2026\nBel me op 06-99999999"})
+    settings.register.write_bytes(patch.save())
+    listed = run(runner, settings, *PEIL)
+    assert listed.exit_code == 1 and "K-2024-001" in listed.stdout and "Naam klager" in listed.stdout
+    assert run(runner, settings, "--uitvoeren", "--yes", *PEIL).exit_code == 0
+    again = read_register(settings.register).get("K-2024-001")
+    assert again.name is None and again.remarks == again.signal
+    assert again.remarks.startswith("vernietigd op ") and "06-99999999" not in again.remarks
+    assert traces(settings.root, ["Oud Klager", "06-99999999"]) == []

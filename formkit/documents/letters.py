@@ -105,10 +105,11 @@ def select(register: Register, numbers: Sequence[str], open_only: bool = False) 
     if unknown:
         which = f"Klachtnummer {unknown[0]} staat" if len(unknown) == 1 else f"Klachtnummers {', '.join(unknown)} staan"
         raise UnknownNumberError(f"{which} niet in {register.path.name}. Er is niets gemaakt.")
+    register.refuse_destroyed(numbers, "documenten")
     chosen = [register.get(n) for n in numbers]
     if open_only:
         chosen += [c for c in register.complaints if c.is_open and c.number and not c.is_anonymised
-                   and c not in chosen]
+                   and not register.is_destroyed(c.number) and c not in chosen]
     return chosen
 
 

@@ -377,7 +377,9 @@ def make_prefilled_form(settings: Settings, kind: str, number: str, *, overwrite
                         today: dt.date | None = None) -> Path:
     """`formkit pdf-formulier KIND NUMMER`: the form prefilled for one complaint, in its dossier."""
     _check_kind(kind)
-    complaint = read_register(settings.register).get(number)
+    register = read_register(settings.register)
+    register.refuse_destroyed([number], "formulieren")
+    complaint = register.get(number)
     target = form_path(settings, kind, complaint.number_text, today)
     if target.exists() and not overwrite:
         raise FormkitError(f"{target} bestaat al; niet overschreven.", Hint.OVERWRITE)

@@ -9,20 +9,24 @@ A sheet named 'klachten ' or 'KLACHTEN' is accepted when no sheet is named exact
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
 
-from formkit.errors import DuplicateNumberError, Hint, RegisterError, UnknownNumberError
+from formkit.dates import dutch_short
+from formkit.errors import DestroyedComplaint, DuplicateNumberError, Hint, RegisterError, UnknownNumberError
 from formkit.register import rows as registerrows
 from formkit.register.columns import BY_HEADER, COLUMNS, SHEET_NAME, column_letter, normalise_header
+from formkit.register.destroyed import LOG_NAME, destroyed_numbers
 from formkit.register.file import check_kind, error_cells
 from formkit.register.model import Complaint
 from formkit.register.rows import Errors
+from formkit.words import and_list
 from formkit.xlsx.errors import WorkbookError
 from formkit.xlsx.package import Package
 
@@ -43,6 +47,7 @@ class Register:
     date1904: bool = False
     duplicates: dict[str, list[int]] = field(default_factory=dict)
     extra_values: dict[int, dict[str, object]] = field(default_factory=dict)  # row -> staff column -> value
+    destroyed: dict[str, dt.date | None] = field(default_factory=dict)  # number -> day (vernietigingslog.csv)
     data: bytes = b""  # the file's bytes as read: a write compares them with the file under its lock
 
     def find(self, number: str) -> Complaint | None:
@@ -63,6 +68,20 @@ class Register:
         if found is None:
             raise UnknownNumberError(f"Klachtnummer {normalise_number(number)} staat niet in {self.path.name}.")
         return found
+
+    def is_destroyed(self, number: str) -> bool:
+        return normalise_number(number) in self.destroyed
+
+    def refuse_destroyed(self, numbers: Iterable[str], what: str) -> None:
+        """Refuse an action on destroyed complaints, naming each and the day it was destroyed."""
+        gone = [normalise_number(n) for n in numbers if self.is_destroyed(n)]
+        if not gone:
+            return
+        days = [f"{n} (vernietigd op {dutch_short(d)})" if (d := self.destroyed[n]) else f"{n} (vernietigd)"
+                for n in gone]
+        which = f"Klacht {days[0]} is" if len(days) == 1 else f"De klachten {and_list(days)} zijn"
+        raise DestroyedComplaint(f"{which} vernietigd volgens {LOG_NAME}; formkit maakt er geen {what} meer "
+                                 "voor en schrijft er geen gegevens meer in.")
 
     def cell(self, key: str, row: int) -> str:
         """Cell address such as 'B7' of a column key on a row."""
@@ -103,6 +122,7 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
     errors = error_cells(package, sheet_name)  # calamine shows error cells (#N/A) as empty
     register = _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
     register.data = data
+    register.destroyed = destroyed_numbers(path)
     return register
 
 
