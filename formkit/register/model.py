@@ -15,6 +15,7 @@ class Problem:
     header: str
     cell: str  # e.g. "B7"
     text: str  # Dutch explanation
+    raw: str = ""  # the cell's content as staff see it ("31-02-2026"); "" for an error value
 
 
 @dataclass(slots=True)

@@ -98,7 +98,8 @@ def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: b
             except DateParseError as exc:
                 values[offset] = None
                 row = first_row + offset
-                _problem(problems, column, row, f"{column_letter(index)}{row}", str(exc))
+                _problem(problems, column, row, f"{column_letter(index)}{row}", str(exc),
+                         as_text(cell, date1904) or "")
     return values
 
 
@@ -117,9 +118,9 @@ def _cell(row: list, index: int) -> object:
     return row[index] if index < len(row) else ""
 
 
-def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row: int, cell: str, text: str
-             ) -> None:
-    problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text)))
+def _problem(problems: dict[int, list[tuple[int, Problem]]], column: Column, row: int, cell: str, text: str,
+             raw: str = "") -> None:
+    problems.setdefault(row, []).append((POSITION[column.key], Problem(column.header, cell, text, raw)))
 
 
 
