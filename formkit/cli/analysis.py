@@ -45,7 +45,7 @@ def analyse_command(ctx: click.Context, start: dt.date | None, end: dt.date | No
     settings: Settings = ctx.obj.settings
     figures = analyse_register(settings, start, end)
     if as_json:
-        click.echo(json.dumps(to_json(figures), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_json(figures), ensure_ascii=False, indent=2).encode("utf-8"))  # always UTF-8
     else:
         title, *lines = summary_lines(figures)
         click.echo(click.style(title, bold=True))

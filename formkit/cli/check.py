@@ -69,11 +69,8 @@ def controle_command(
         findings = marked.findings
     else:
         findings = check_register(settings, peildatum)
-    if as_json:
-        if sys.stdout.isatty():  # indented for a person; as text, so a Windows console shows é right
-            click.echo(findings_json(findings, peildatum, pretty=True).decode("utf-8"))
-        else:  # compact UTF-8 bytes for scripts and pipes
-            click.echo(findings_json(findings, peildatum))
+    if as_json:  # UTF-8 bytes whatever the console's encoding; indented for a person at a terminal
+        click.echo(findings_json(findings, peildatum, pretty=sys.stdout.isatty()))
     else:
         _print_findings(findings, peildatum)
     if markeer:
