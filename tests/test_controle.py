@@ -196,3 +196,31 @@ def test_bad_peildatum_and_missing_register(runner, demo, tmp_path):
     missing = runner.invoke(main, ["--map", str(tmp_path / "leeg"), "controle"])
     assert missing.exit_code == 2
     assert "bestaat niet" in missing.stderr
+
+
+def test_a_note_in_the_number_column_is_one_finding_and_never_a_complaint(runner, demo, tmp_path):
+    """A note typed in Klachtnummer, and 'K-2026/010': one data-quality finding each, never marked,
+    never a folder; the report's tables stay as they are."""
+    from openpyxl.utils import get_column_letter
+
+    from formkit.register.reading import read_register
+    from formkit.xlsx import WorkbookPatch
+
+    register = read_register(demo.register)
+    patch = WorkbookPatch(demo.register.read_bytes(), register.sheet_name)
+    note_row = patch.append_row({1: "Let op: Yvonne belt woensdag terug", 3: "telefoon"})
+    slash_row = patch.append_row({1: "K-2026/010", 2: date(2026, 10, 30), 5: "Piet Schuin"})
+    demo.register.write_bytes(patch.save())
+    args = ["--map", str(demo.root), "controle", "--peildatum", "2026-11-02"]
+    found = json.loads(runner.invoke(main, [*args, "--json"]).stdout)["bevindingen"]
+    odd = [f for f in found if f["toelichting"].startswith((f"Rij {note_row}:", f"Rij {slash_row}:"))]
+    assert len(odd) == 2 and {f["soort"] for f in odd} == {"gegevens-onjuist"}
+    assert all(f["klachtnummer"] == "" for f in odd) and "K-2026/010" in odd[1]["toelichting"]
+    assert not any(f["klachtnummer"] == "K-2026/010" for f in found)
+    marked = runner.invoke(main, [*args, "--markeer"])
+    assert marked.exit_code == 1
+    ws = openpyxl.load_workbook(demo.register)["Klachten"]
+    signal = get_column_letter(register.columns["signal"] + 1)
+    assert ws[f"{signal}{note_row}"].value is None and ws[f"{signal}{slash_row}"].value is None
+    made = runner.invoke(main, ["--map", str(demo.root), "formulier", "K-2026/010"])
+    assert made.exit_code == 2 and not (demo.dossiers / "K-2026").exists()

@@ -10,6 +10,15 @@ from formkit.settings import Settings
 from formkit.words import and_list
 
 
+def odd_number_text(row: int, text: str) -> str:
+    """A row whose Klachtnummer holds something else: not a complaint until it has a real number."""
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (f"Rij {row}: '{shown}' in de kolom Klachtnummer is geen klachtnummer (verwacht K-JJJJ-NNN, "
+            "bijvoorbeeld K-2026-014). formkit behandelt deze rij niet als klacht: verbeter het nummer, of zet "
+            "een notitie in een eigen kolom.")
+
+
 def data_problems(c: Complaint, settings: Settings, duplicate_rows: Sequence[int] = ()) -> list[str]:
     """Dutch texts for each gegevens-onjuist finding of one row (one text per problem)."""
     texts: list[str] = []  # each gets "Rij N: " in front

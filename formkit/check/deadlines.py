@@ -42,7 +42,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from formkit.check.dataquality import data_problems
+from formkit.check.dataquality import data_problems, odd_number_text
 from formkit.check.findings import Finding, sort_findings
 from formkit.dates import add_months, add_years, dutch_short
 from formkit.register.model import Complaint
@@ -152,10 +152,12 @@ def check(
     peildatum: dt.date,
     settings: Settings,
     duplicates: Mapping[str, Sequence[int]] | None = None,
+    odd_rows: Sequence[tuple[int, str]] = (),
 ) -> list[Finding]:
     """Every finding for the register on `peildatum`, sorted as `controle` shows them.
 
     Rows that share a Klachtnummer (those passed in, and those seen here) are checked with those rows.
+    `odd_rows` (row, text) hold something else than a Klachtnummer: one data-quality finding each.
     """
     numbers = [c.number_text for c in complaints]
     counts = Counter(numbers)
@@ -167,6 +169,8 @@ def check(
     for c, number in zip(complaints, numbers, strict=True):
         shared = rows.get(number, ())
         found += check_complaint(c, peildatum, settings, sorted(shared) if len(shared) > 1 else ())
+    found += [Finding("", "gegevens-onjuist", None, None, False, None, odd_number_text(row, text), row)
+              for row, text in odd_rows]
     return sort_findings(found)
 
 

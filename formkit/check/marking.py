@@ -26,7 +26,7 @@ def mark_signals(settings: Settings, peildatum: dt.date, command: str = "control
     """
     with update_register(settings, command) as update:
         register = update.register
-        findings = check(register.complaints, peildatum, settings, register.duplicates)
+        findings = check(register.complaints, peildatum, settings, register.duplicates, register.odd_rows)
         per_row: dict[int, list[Finding]] = defaultdict(list)
         for finding in findings:
             per_row[finding.row].append(finding)

@@ -13,4 +13,4 @@ from formkit.settings import Settings
 def check_register(settings: Settings, peildatum: dt.date) -> list[Finding]:
     """Every finding of the register on `peildatum`, in the order `controle` shows them."""
     register = read_register(settings.register)
-    return check(register.complaints, peildatum, settings, register.duplicates)
+    return check(register.complaints, peildatum, settings, register.duplicates, register.odd_rows)

@@ -47,6 +47,9 @@ class Register:
     date1904: bool = False
     duplicates: dict[str, list[int]] = field(default_factory=dict)
     extra_values: dict[int, dict[str, object]] = field(default_factory=dict)  # row -> staff column -> value
+    # Rows whose Klachtnummer is not a complaint number (a note, "K-2026/010"): (row, text). They are
+    # no complaints: nothing is made, marked or filed for them; `controle` reports each once.
+    odd_rows: list[tuple[int, str]] = field(default_factory=list)
     destroyed: dict[str, dt.date | None] = field(default_factory=dict)  # number -> day (vernietigingslog.csv)
     data: bytes = b""  # the file's bytes as read: a write compares them with the file under its lock
 
@@ -182,9 +185,11 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    complaints = registerrows.complaints(grid[1:], 2, columns, date1904, errors)
+    rows = registerrows.complaints(grid[1:], 2, columns, date1904, errors)
+    complaints = [c for c in rows if not c.number or NUMBER_RE.match(normalise_number(c.number))]
+    odd = [(c.row, c.number) for c in rows if c.number and not NUMBER_RE.match(normalise_number(c.number))]
     return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
-                    date1904, _duplicates(complaints), _extra_values(grid, extra))
+                    date1904, _duplicates(complaints), _extra_values(grid, extra), odd_rows=odd)
 
 
 def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str, object]]:

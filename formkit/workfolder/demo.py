@@ -125,7 +125,7 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
 def _check(settings, today: dt.date) -> Iterator[Step]:
     """The monthly check with its report, and what `vernietig` would remove (nothing is destroyed)."""
     register = read_register(settings.register)
-    findings = check(register.complaints, today, settings, register.duplicates)
+    findings = check(register.complaints, today, settings, register.duplicates, register.odd_rows)
     settings.reports.mkdir(parents=True, exist_ok=True)
     report = write_check_report(findings, today, settings.reports / f"{today.isoformat()} controle.xlsx")
     yield f"Maandelijkse controle (formkit controle): {summary_line(findings)}", report
