@@ -441,3 +441,16 @@ def test_staff_text_stays_text(settings, tmp_path):
         xml = zf.read("word/document.xml").decode()
     assert "Kosten $50 en $60 &lt;b&gt;&amp;&lt;/b&gt;" in xml
     assert "{{ klacht.naam }}" in xml  # shown as typed, never evaluated as template code
+
+
+def test_analyse_says_which_period_and_that_the_running_month_is_left_out(demo):
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+
+    result = CliRunner().invoke(main, ["--map", str(demo.root), "analyse"])
+    assert result.exit_code == 0
+    assert "laatste 12 hele maanden" in result.stderr and "lopende maand telt nog niet mee" in result.stderr
+    assert "--tot " in result.stderr
+    chosen = CliRunner().invoke(main, ["--map", str(demo.root), "analyse", "--van", "2026-01-01"])
+    assert "lopende maand" not in chosen.stderr

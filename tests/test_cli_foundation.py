@@ -181,3 +181,13 @@ def test_a_bug_is_one_dutch_line_and_a_log_without_personal_data(demo):
     log = (demo.root / "formkit-fout.log").read_text(encoding="utf-8")
     assert "ValueError" in log and "monthly.py" in log  # type and place, for the developer
     assert "Jantje" not in log and "Kerkstraat" not in log and str(demo.root) not in log
+
+
+def test_a_second_demo_into_the_same_folder_says_it_already_holds_one(runner, tmp_path):
+    target = tmp_path / "voorbeeld"
+    target.mkdir()
+    (target / "formkit.toml").write_text("", encoding="utf-8")
+    (target / "ingekomen").mkdir()
+    result = runner.invoke(main, ["demo", str(target)])
+    assert result.exit_code == 2
+    assert "staat al een voorbeeldwerkmap" in result.stderr and "init" not in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from formkit.cli.common import DATE, command, info, json_option, show_path, warn
+from formkit.dates import dutch
 from formkit.settings import Settings
 
 
@@ -53,6 +54,11 @@ def analyse_command(ctx: click.Context, start: dt.date | None, end: dt.date | No
             click.echo(line)
     for note in data_notes(figures):
         warn(f"Let op: {note}")
+    if start is None and end is None:
+        today = dt.date.today()
+        info(f"Periode: de laatste 12 hele maanden ({dutch(figures.period.start)} tot en met "
+             f"{dutch(figures.period.end)}). De lopende maand telt nog niet mee; neem haar mee met "
+             f"--tot {today:%d-%m-%Y}, of kies een periode met --van en --tot.")
     if rapport is not None:
         path = write_report(figures, rapport.absolute(), settings)
         if as_json:  # stdout holds the JSON document alone

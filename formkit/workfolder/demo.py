@@ -15,16 +15,18 @@ from formkit.check.report import write_check_report
 from formkit.dates import dutch_short
 from formkit.documents.convert import find_soffice, to_pdf
 from formkit.documents.letters import plan, produce
-from formkit.errors import ConversionError
+from formkit.errors import ConversionError, FormkitError
 from formkit.intake import describe, import_forms
 from formkit.pdf.forms import make_form
 from formkit.register.reading import read_register
 from formkit.register.storage import update_register
 from formkit.retention import due_for_destruction
+from formkit.settings import CONFIG_NAME
 from formkit.workfolder.create import init_workfolder
 from formkit.workfolder.demo_data import demo_rows, numbered
 
 Step = tuple[str, Path | None]
+INBOX = "ingekomen"  # where the demo's invented clients 'send' their forms
 
 # Forms that invented clients "send back" in the demo (filled by formkit with pypdf).
 DEMO_COMPLAINTS = (
@@ -54,6 +56,10 @@ def fill_form(blank: Path, out: Path, values: dict[str, str]) -> Path:
 def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
     """Create the example folder and yield (message, path) for everything made."""
     today = today or dt.date.today()
+    if (Path(folder) / CONFIG_NAME).exists():
+        what = "een voorbeeldwerkmap" if (Path(folder) / INBOX).is_dir() else "een werkmap"
+        raise FormkitError(f"In {Path(folder).resolve()} staat al {what}; formkit demo maakt er een nieuwe. "
+                           "Kies een andere map (formkit demo ANDERE-MAP) of verwijder deze eerst.")
     result = init_workfolder(folder)
     settings = result.settings
     yield f"Werkmap gemaakt: {settings.root}", None
@@ -74,7 +80,7 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
     for kind, name in (("klacht", "klachtenformulier"), ("tevredenheid", "tevredenheidsformulier")):
         blanks[kind] = make_form(kind, settings, settings.forms / f"{name}.pdf")
         yield ("Lege invulbare formulieren:" if kind == "klacht" else ""), blanks[kind]
-    inbox = settings.root / "ingekomen"
+    inbox = settings.root / INBOX
     for n, values in enumerate(DEMO_COMPLAINTS, start=1):
         fill_form(blanks["klacht"], inbox / f"klachtenformulier {n}.pdf", {**values, "datum": dutch_short(today)})
     waiting = next(c for c in read_register(settings.register).complaints
