@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from formkit.errors import FileHeld
+from formkit.errors import FileHeld, FormkitError
 
 T = TypeVar("T")
 # Pauses between attempts, in seconds (about 3 s in all); tests set it to () to try once.
@@ -23,17 +23,18 @@ def held_message(path: Path, done: str = "") -> str:
             f"(of wacht tot het programma klaar is).{' ' + done if done else ''}")
 
 
-def retrying(path: Path, action: Callable[[], T], done: str = "Er is niets gewijzigd.") -> T:
+def retrying(path: Path, action: Callable[[], T], done: str = "Er is niets gewijzigd.",
+             error: type[FormkitError] = FileHeld) -> T:
     """Run `action`; while it meets a PermissionError, wait a moment and try again, then refuse.
 
-    `done` tells the user what state things are in when formkit gives up.
+    `done` tells the user what state things are in when formkit gives up; `error` is what is raised.
     """
     for pause in (*RETRY_PAUSES, None):
         try:
             return action()
         except PermissionError:
             if pause is None:
-                raise FileHeld(held_message(path, done)) from None
+                raise error(held_message(path, done)) from None
             time.sleep(pause)
     raise AssertionError("unreachable")  # the loop returns or raises
 

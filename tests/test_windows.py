@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from formkit.pdf.forms import make_form
 from formkit.register.reading import read_register
@@ -85,3 +86,97 @@ def test_inlezen_of_a_form_from_someone_named_outside_cp1252(tmp_path):
     assert done.returncode == 0, done.stderr.decode("cp1252", "replace")
     assert b"Traceback" not in done.stderr and b"Ingelezen: 1 nieuw" in done.stderr  # the summary is shown
     assert read_register(settings.register).get("K-2026-003").name == "Mehmet Yıldız"
+
+
+HELD = """
+import io, os, pathlib, sys
+import formkit.held
+formkit.held.RETRY_PAUSES = ()  # the schedule is injectable: no waiting in tests
+held = [os.path.abspath(p) for p in os.environ["FORMKIT_TEST_HELD"].split(os.pathsep)]
+real_replace, real_open = os.replace, io.open
+
+def replace(src, dst, *args, **kwargs):
+    if os.path.abspath(dst) in held:
+        raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(dst))
+    return real_replace(src, dst, *args, **kwargs)
+
+def opened(file, mode="r", *args, **kwargs):
+    if isinstance(file, (str, os.PathLike)) and os.path.abspath(file) in held and any(m in mode for m in "wax"):
+        raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(file))
+    return real_open(file, mode, *args, **kwargs)
+
+os.replace = replace
+io.open = opened
+pathlib.io.open = opened
+import builtins
+builtins.open = opened
+from formkit.cli import main
+sys.argv = ["formkit", *sys.argv[1:]]
+main()
+"""
+
+
+def held_run(folder: Path, held: list[Path], *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command, with Windows refusing writes and replaces of the held files."""
+    env = {**CP1252, "FORMKIT_TEST_HELD": os.pathsep.join(str(p) for p in held)}
+    return subprocess.run([sys.executable, "-c", HELD, "--map", str(folder), *args], env=env,
+                          capture_output=True, text=True, encoding="cp1252", errors="replace", timeout=300)
+
+
+def unanswered(settings) -> str:
+    """A complaint of the demo that has no Datum reactie yet."""
+    return next(c.number for c in read_register(settings.register).complaints
+                if c.received and not c.reaction_date and c.is_open and c.handler and c.number)
+
+
+def test_a_register_held_by_another_program_is_refused_and_a_rerun_records_once(demo):
+    number = unanswered(demo)
+    before = demo.register.read_bytes()
+    done = held_run(demo.root, [demo.register], "brief", "ontvangst", number)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "klachtenregister.xlsx is in gebruik door een ander programma" in done.stderr
+    assert "documenten zijn wel gemaakt" in done.stderr.lower() or "opnieuw" in done.stderr
+    assert demo.register.read_bytes() == before  # nothing half-recorded
+    letters = list(demo.dossier(number).glob(f"* ontvangst {number}.docx"))
+    assert len(letters) == 1
+    again = held_run(demo.root, [], "brief", "ontvangst", number)
+    assert again.returncode == 1, again.stderr  # the letter existed: not overwritten, but recorded now
+    assert read_register(demo.register).get(number).reaction_date == dt.date.today()
+    third = held_run(demo.root, [], "brief", "ontvangst", number)
+    assert "vastgelegd in het register" not in third.stderr  # recorded once
+
+
+def test_a_held_logbook_keeps_its_line_for_the_next_run(demo):
+    logbook = demo.register.parent / "logboek.csv"
+    first = held_run(demo.root, [logbook], "controle", "--peildatum", "2026-11-02", "--markeer")
+    assert first.returncode == 1 and "Traceback" not in first.stderr
+    assert "logboek.csv is in gebruik" in first.stderr and "volgende opdracht" in first.stderr
+    assert any(c.signal for c in read_register(demo.register).complaints)  # the register was written
+    lines = logbook.read_text(encoding="utf-8-sig").splitlines()
+    assert not any("controle --markeer" in line for line in lines)
+    held_run(demo.root, [], "brief", "ontvangst", unanswered(demo))
+    lines = logbook.read_text(encoding="utf-8-sig").splitlines()
+    assert any("controle --markeer" in line for line in lines) and any(";ontvangst;" in line for line in lines)
+    assert not (demo.register.parent / ".logboek-wacht.csv").exists()
+
+
+def test_a_held_file_is_tried_again_briefly_then_refused(tmp_path, monkeypatch):
+    import formkit.held as held
+    from formkit.errors import FileHeld
+
+    waited: list[float] = []
+    monkeypatch.setattr(held.time, "sleep", waited.append)
+    attempts = iter([PermissionError(13, "x"), PermissionError(13, "x"), "gelukt"])
+
+    def action():
+        outcome = next(attempts)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert held.retrying(tmp_path / "register.xlsx", action) == "gelukt"
+    assert waited == list(held.RETRY_PAUSES[:2])
+    waited.clear()
+    with pytest.raises(FileHeld, match="register.xlsx is in gebruik door een ander programma"):
+        held.retrying(tmp_path / "register.xlsx", lambda: (_ for _ in ()).throw(PermissionError(13, "x")))
+    assert waited == list(held.RETRY_PAUSES) and sum(waited) <= 3.5

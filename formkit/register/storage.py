@@ -230,7 +230,8 @@ def update_register(
                     "opgeslagen. Voer de opdracht opnieuw uit."
                 )
             retrying(backup_dir(path), lambda: make_backup(path, register.data, settings.terms.backup_days))
-            retrying(path, lambda: atomic_write(path, new), done="Er is niets gewijzigd; het register is heel.")
+            retrying(path, lambda: atomic_write(path, new), done="Het register is niet gewijzigd.",
+                     error=RegisterLocked)
             if not log_changes(path, command, [(c.row, c.number, c.header) for c in update.changes]):
                 update.notes.append(f"{log_path(path)} is in gebruik door een ander programma (Excel?); de regel "
                                     "voor deze wijziging wordt bij de volgende opdracht alsnog toegevoegd.")
