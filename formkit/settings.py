@@ -68,12 +68,23 @@ class ThirdParties:
 
 
 @dataclass(frozen=True)
+class Signing:
+    """[ondertekening]: the organisation's certificate for digital signatures on letters."""
+
+    certificate: str = ""  # a PKCS#12 file (.p12/.pfx), relative to the working folder
+    reason: str = ""
+    location: str = ""
+    timestamp_url: str = ""  # a time-stamping authority: signatures become PAdES B-T
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     organisation: Organisation = field(default_factory=Organisation)
     handlers: tuple[Handler, ...] = ()
     terms: Terms = field(default_factory=Terms)
     third_parties: ThirdParties = field(default_factory=ThirdParties)
+    signing: Signing = field(default_factory=Signing)
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     keep_columns: tuple[str, ...] = ()  # staff columns that survive `vernietig`
     register_path: Path = Path("register/klachtenregister.xlsx")
@@ -243,6 +254,7 @@ def _from_dict(root: Path, data: dict) -> Settings:
     t, d = _table(data, "termijnen"), Terms()
     tp, dtp = _table(data, "derde_partij"), ThirdParties()
     reg, paths = _table(data, "register"), _table(data, "paden")
+    sign = _table(data, "ondertekening")
     return Settings(
         root=root,
         organisation=Organisation(
@@ -264,6 +276,8 @@ def _from_dict(root: Path, data: dict) -> Settings:
             private_web=_text(tp, "particulier_website", dtp.private_web),
             business=_text(tp, "bedrijf", dtp.business),
             business_web=_text(tp, "bedrijf_website", dtp.business_web)),
+        signing=Signing(certificate=_text(sign, "certificaat"), reason=_text(sign, "reden"),
+                        location=_text(sign, "plaats"), timestamp_url=_text(sign, "tijdstempel")),
         categories=_texts(reg, "categorieen", DEFAULT_CATEGORIES),
         keep_columns=_texts(reg, "bewaarbare_kolommen", ()),
         register_path=Path(_text(paths, "register", "register/klachtenregister.xlsx")),

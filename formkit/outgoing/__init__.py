@@ -1,0 +1,1 @@
+"""Letters that leave the building: e-mail drafts and digital signatures (procedure step 4)."""
