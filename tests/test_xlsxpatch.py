@@ -270,3 +270,73 @@ def test_blanking_keeps_format_and_rows_stay_ordered(workfolder):
     sheet = members(patch.save())[SHEET].decode()
     assert sheet.index('<row r="2"') < sheet.index('<row r="3"') < sheet.index('<row r="5"')
     assert f'<c r="{get_column_letter(col("name"))}3"/>' in sheet or f'r="{get_column_letter(col("name"))}3" s=' in sheet
+
+
+# -- dimension and tables (the issue's point 5) ------------------------------------------------------
+
+def _sheet_book(tmp_path: Path, cells: dict[str, object], tables: dict[str, str] | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Blad1"
+    for address, value in cells.items():
+        ws[address] = value
+    for name, area in (tables or {}).items():
+        ws.add_table(Table(displayName=name, ref=area, tableStyleInfo=TableStyleInfo(name="TableStyleLight1")))
+    path = tmp_path / "boek.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _dimension(data: bytes) -> str:
+    import re
+
+    return re.search(rb'<dimension ref="([^"]+)"', members(data)[SHEET])[1].decode()
+
+
+def test_dimension_widens_left_of_and_above_the_cells(tmp_path):
+    data = _sheet_book(tmp_path, {"C3": "a", "D5": "b"})
+    assert _dimension(data) == "C3:D5"
+    patch = WorkbookPatch(data, "Blad1")
+    patch.set_cells(2, {1: "links boven"})
+    patch.set_cells(7, {6: 1})
+    assert _dimension(patch.save()) == "A2:F7"
+
+
+def test_a_table_elsewhere_does_not_grow_with_a_row_appended_in_other_columns(tmp_path):
+    cells = {"A1": "Nr", "B1": "Naam", "A2": 1, "B2": "x", "A3": 2, "B3": "y",
+             "F1": "Code", "G1": "Omschrijving", "F2": "k", "G2": "l", "F3": "m", "G3": "n"}
+    data = _sheet_book(tmp_path, cells, {"Links": "A1:B3", "Rechts": "F1:G3"})
+    patch = WorkbookPatch(data, "Blad1")
+    assert patch.append_row({1: 3, 2: "z"}) == 4
+    after = members(patch.save())
+    tables = {name: body for name, body in after.items() if name.startswith("xl/tables/")}
+    grown = [name for name, body in tables.items() if b'ref="A1:B4"' in body]
+    assert len(grown) == 1, "the table above the new row grows"
+    assert any(b'ref="F1:G3"' in body for body in tables.values()), "the table beside it does not"
+
+
+def test_a_table_grows_only_with_a_value_in_its_columns(tmp_path):
+    """An append in A and D below a table in B:C (columns min..max span it, no value falls in it)."""
+    cells = {"B1": "Code", "C1": "Naam", "B2": "k", "C2": "l", "A2": 9, "D2": 8}
+    data = _sheet_book(tmp_path, cells, {"Midden": "B1:C2"})
+    patch = WorkbookPatch(data, "Blad1")
+    assert patch.append_row({1: 1, 4: 2}) == 3
+    table = next(body for name, body in members(patch.save()).items() if name.startswith("xl/tables/"))
+    assert b'ref="B1:C2"' in table
+
+
+def test_a_cell_standing_in_another_row_is_refused_only_when_its_row_is_written(tmp_path):
+    from formkit.xlsx import DamagedWorkbook
+
+    data = _sheet_book(tmp_path, {"A1": "kop", "A2": 1, "A3": 2, "A4": 3})
+    body = members(data)[SHEET].replace(b'<c r="A3"', b'<c r="A9"')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, body if info.filename == SHEET else zin.read(info))
+    patch = WorkbookPatch(out.getvalue(), "Blad1")
+    patch.set_cells(4, {2: "naast"})
+    patch.append_row({1: 4})  # looks at rows 3 and 4 above, writes neither
+    patch.save()
+    with pytest.raises(DamagedWorkbook, match="A9 inside row 3"):
+        WorkbookPatch(out.getvalue(), "Blad1").set_cells(3, {2: "hier"})

@@ -14,7 +14,9 @@ from formkit.errors import RegisterError
 from formkit.xlsx.errors import (
     ArrayFormulaCell,
     DamagedWorkbook,
+    DuplicateMember,
     MergedCell,
+    NotAWorksheet,
     SharedFormulaCell,
     SheetNotFound,
     TextTooLong,
@@ -56,6 +58,7 @@ def check_kind(path: Path, data: bytes) -> Package:
     names = set(package.names)
     try:
         if package.workbook_part:
+            _refuse_macro_sheets(name, package)
             return package
     except DamagedWorkbook:
         pass
@@ -68,16 +71,41 @@ def check_kind(path: Path, data: bytes) -> Package:
                         f"xl/workbook.xml ontbreekt. Is het beschadigd? {RESTORE}")
 
 
+# Sheets calamine cannot read (it refuses the whole workbook): Excel 4.0 macro sheets.
+_MACRO_SHEETS = {"xlMacrosheet", "xlIntlMacrosheet"}
+_SHEET_KINDS = {"chartsheet": "een grafiekblad", "dialogsheet": "een dialoogvenster (Excel 5.0)",
+                "xlMacrosheet": "een Excel 4.0-macroblad", "xlIntlMacrosheet": "een internationaal Excel 4.0-macroblad"}
+
+
+def _refuse_macro_sheets(name: str, package: Package) -> None:
+    """A workbook with an Excel 4.0 macro sheet is a valid .xlsm, but formkit's reader (calamine)
+    cannot read any sheet of it: say so, and how to get a readable register."""
+    try:
+        macro = [sheet for sheet, kind, _ in package.sheet_entries() if kind in _MACRO_SHEETS]
+    except WorkbookError:
+        return  # the reader reports what is wrong with the workbook part
+    if macro:
+        sheets = ", ".join(f"'{sheet}'" for sheet in macro)
+        raise RegisterError(
+            f"{name} bevat een Excel 4.0-macroblad ({sheets}). formkit kan een werkmap met zo'n macroblad niet "
+            "lezen. Verplaats het macroblad naar een andere werkmap (rechtsklik op het tabblad > Verplaatsen of "
+            "kopiëren) of verwijder het, sla het register op en voer de opdracht opnieuw uit. Er is niets gewijzigd.")
+
+
 def refusal(exc: WorkbookError, name: str) -> RegisterError:
     """A workbook's refusal in the words a user of the register needs: what, where, and what to do."""
     if isinstance(exc, DamagedWorkbook):
-        part = exc.part or "(de inhoudsopgave)"
+        part = f"onderdeel {exc.part}" if exc.part else "de inhoudsopgave van het zip-bestand"
         return RegisterError(
-            f"{name} is beschadigd: onderdeel {part} is niet te lezen ({exc.detail}). formkit schrijft niet in een "
-            "beschadigd register. Open het in Excel (dat herstelt het vaak) en sla het op, of zet een "
-            "reservekopie terug uit de map backups naast het register. Er is niets gewijzigd.")
+            f"{name} is beschadigd: {part} {_damage(exc)}. formkit schrijft niet in een beschadigd register. Open "
+            "het in Excel (dat herstelt het vaak) en sla het op, of zet een reservekopie terug uit de map backups "
+            "naast het register. Er is niets gewijzigd.")
     if isinstance(exc, SheetNotFound):
         return RegisterError(f"{name} heeft geen tabblad '{exc.sheet}'. Er is niets gewijzigd.")
+    if isinstance(exc, NotAWorksheet):
+        kind = _SHEET_KINDS.get(exc.kind, f"geen werkblad (maar {exc.kind})")
+        return RegisterError(f"{name}: tabblad '{exc.sheet}' is {kind}, geen werkblad met cellen; formkit schrijft "
+                             "alleen in een werkblad. Er is niets gewijzigd.")
     if isinstance(exc, MergedCell):
         return RegisterError(
             f"{name}: cel {exc.ref} valt onder de samengevoegde cellen {exc.area}; wat formkit daar schrijft, toont "
@@ -99,6 +127,29 @@ def refusal(exc: WorkbookError, name: str) -> RegisterError:
         return RegisterError(f"{name}: de tekst voor cel {exc.ref} is {length} tekens lang; een Excel-cel kan er "
                              f"hoogstens {limit} bevatten. Er is niets gewijzigd.")
     return RegisterError(f"{name} kan niet worden bijgewerkt ({exc}). Er is niets gewijzigd.")
+
+
+# What formkit.xlsx says is wrong with a part (DamagedWorkbook.detail starts so), in the user's words.
+_DAMAGE = (
+    ("the sheet's part is missing", "ontbreekt (het tabblad staat in de werkmap, zijn inhoud niet)"),
+    ("is missing", "ontbreekt"),
+    ("does not read", "is niet te lezen: de gegevens zijn beschadigd"),
+    ("is not well-formed XML", "is geen geldige XML"),
+    ("is not a readable worksheet", "is geen leesbaar werkblad"),
+    ("where a whole number belongs", "bevat een ongeldig getal waar een stijl- of kolomnummer hoort"),
+    ("has an invalid cell address", "bevat een ongeldig celadres"),
+    ("inside row", "bevat een cel die in een andere rij staat dan haar adres zegt"),
+    ("not a complete zip file", "is niet volledig"),
+)
+
+
+def _damage(exc: DamagedWorkbook) -> str:
+    if isinstance(exc, DuplicateMember):
+        also = f" (ook als {exc.first}: de namen verschillen alleen in hoofdletters)" if exc.first != exc.part else ""
+        return (f"staat twee keer in het zip-bestand{also}; verschillende programma's lezen dan verschillende "
+                "versies ervan")
+    return next((dutch for english, dutch in _DAMAGE if english in exc.detail),
+                f"is niet te lezen ({exc.detail})")
 
 
 def _describe_other(data: bytes) -> str:

@@ -22,7 +22,9 @@ from formkit.xlsx.errors import (
     ArrayFormulaCell,
     CellRefused,
     DamagedWorkbook,
+    DuplicateMember,
     MergedCell,
+    NotAWorksheet,
     SharedFormulaCell,
     SheetNotFound,
     TextTooLong,
@@ -34,8 +36,9 @@ if TYPE_CHECKING:
     from formkit.xlsx.sharedstrings import forget_unused_strings
 
 __all__ = [
-    "ArrayFormulaCell", "CellRefused", "DamagedWorkbook", "MergedCell", "SharedFormulaCell", "SheetNotFound",
-    "TextTooLong", "Value", "WorkbookError", "WorkbookPatch", "excel_text", "forget_unused_strings",
+    "ArrayFormulaCell", "CellRefused", "DamagedWorkbook", "DuplicateMember", "MergedCell", "NotAWorksheet",
+    "SharedFormulaCell", "SheetNotFound", "TextTooLong", "Value", "WorkbookError", "WorkbookPatch", "excel_text",
+    "forget_unused_strings",
 ]
 _LATER = {"Value": "patch", "WorkbookPatch": "patch", "excel_text": "patch", "forget_unused_strings": "sharedstrings"}
 

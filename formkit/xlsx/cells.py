@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 
 class Area(NamedTuple):
@@ -18,8 +20,9 @@ class Area(NamedTuple):
     def holds(self, row: int, col: int) -> bool:
         return self.first_row <= row <= self.last_row and self.first_col <= col <= self.last_col
 
-    def crosses_columns(self, low: int, high: int) -> bool:
-        return self.first_col <= high and low <= self.last_col
+    def holds_a_column(self, columns: Iterable[int]) -> bool:
+        """Whether one of these columns lies within the area's columns."""
+        return any(self.first_col <= col <= self.last_col for col in columns)
 
     @property
     def single(self) -> bool:
@@ -37,8 +40,11 @@ def ref(row: int, col: int) -> str:
 
 def split_ref(text: str) -> tuple[int, int]:
     """'B7' -> (row 7, column 2); ValueError when it is no cell address."""
-    letters, row = coordinate_from_string(text.replace("$", ""))
-    return row, column_index_from_string(letters)
+    try:
+        letters, row = coordinate_from_string(text.replace("$", ""))
+        return row, column_index_from_string(letters)
+    except CellCoordinatesException as exc:
+        raise ValueError(str(exc)) from None
 
 
 def parse_area(text: str) -> Area | None:

@@ -16,10 +16,28 @@ class DamagedWorkbook(WorkbookError):
         self.detail = detail
 
 
+class DuplicateMember(DamagedWorkbook):
+    """The zip directory names a part twice, or twice but for case (as Windows and Excel see names)."""
+
+    def __init__(self, part: str, first: str) -> None:
+        same = "the same name" if part == first else f"the same name as {first} but for case"
+        super().__init__(part, f"stands twice in the zip directory ({same})")
+        self.first = first  # the name as it stood first
+
+
 class SheetNotFound(WorkbookError):
     def __init__(self, sheet: str) -> None:
         super().__init__(f"no sheet named {sheet!r}")
         self.sheet = sheet
+
+
+class NotAWorksheet(WorkbookError):
+    """The named sheet is a chart sheet, an Excel 4.0 macro sheet or a dialog sheet: no cells to write."""
+
+    def __init__(self, sheet: str, kind: str) -> None:
+        super().__init__(f"sheet {sheet!r} is a {kind}, not a worksheet")
+        self.sheet = sheet
+        self.kind = kind  # the relationship type's last segment: "chartsheet", "xlMacrosheet", "dialogsheet"
 
 
 class CellRefused(WorkbookError):

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from formkit.xlsx.errors import DamagedWorkbook, SheetNotFound
+from formkit.xlsx.errors import DamagedWorkbook, DuplicateMember, NotAWorksheet, SheetNotFound
 
 # What reading a damaged package can raise: zipfile's and zlib's errors, the file underneath,
 # RuntimeError and NotImplementedError (e.g. a compression method zipfile does not know).
@@ -83,8 +83,7 @@ class Package:
         for info in self.infos:
             key = info.filename.casefold()
             if key in seen:
-                same = "the same name" if seen[key] == info.filename else f"the same name as {seen[key]} but for case"
-                raise DamagedWorkbook(info.filename, f"stands twice in the zip directory ({same})")
+                raise DuplicateMember(info.filename, seen[key])
             seen[key] = info.filename
         self._names = [info.filename for info in self.infos]
         self._parts: dict[str, bytes] = {}
@@ -152,27 +151,37 @@ class Package:
 
     def sheets(self) -> list[tuple[str, str | None]]:
         """(name, part path or None when it cannot be found) of every sheet, in workbook order."""
+        return [(name, part) for name, _, part in self.sheet_entries()]
+
+    def sheet_entries(self) -> list[tuple[str, str, str | None]]:
+        """(name, kind, part path or None) of every sheet, in workbook order; kind is the relationship
+        type's last segment: "worksheet", "chartsheet", "dialogsheet", "xlMacrosheet", ..."""
         book = self.workbook_part
-        by_id = {r.id: r.target for r in self.relationships(book) if not r.external}
+        by_id = {r.id: r for r in self.relationships(book) if not r.external}
         found = []
         for sheet in self.xml(book).iter("{*}sheet"):
             rid = next((v for k, v in sheet.attrib.items()
                         if str(k).startswith("{") and etree.QName(k).localname == "id"), None)  # r:id, any namespace
-            target = by_id.get(str(rid or ""))
-            found.append((sheet.get("name", ""), target if target and self.has(target) else None))
+            rel = by_id.get(str(rid or ""))
+            target = rel.target if rel is not None and self.has(rel.target) else None
+            found.append((sheet.get("name", ""), rel.kind if rel is not None else "", target))
         return found
 
     def sheet_part(self, name: str) -> str:
-        """The part path of the named sheet; a trailing space or other case counts when unambiguous."""
-        sheets = self.sheets()
-        exact = [path for n, path in sheets if n == name]
-        close = [path for n, path in sheets if n.strip().casefold() == name.strip().casefold()]
+        """The part path of the named worksheet; a trailing space or other case counts when unambiguous.
+        A chart sheet, macro sheet or dialog sheet of that name is refused (NotAWorksheet)."""
+        sheets = self.sheet_entries()
+        exact = [entry for entry in sheets if entry[0] == name]
+        close = [entry for entry in sheets if entry[0].strip().casefold() == name.strip().casefold()]
         match = exact or (close if len(close) == 1 else [])
         if not match:
             raise SheetNotFound(name)
-        if match[0] is None:
+        found, kind, path = match[0]
+        if path is None:
             raise DamagedWorkbook(f"{name}", "the sheet's part is missing")
-        return match[0]
+        if kind != "worksheet":
+            raise NotAWorksheet(found, kind)
+        return path
 
     @property
     def date1904(self) -> bool:

@@ -10,9 +10,12 @@ overwritten: Excel rebuilds it).
 
 A written cell keeps its look, as in Excel: an existing cell keeps its own format; a new cell in
 an existing row takes the row's format when the row has one (customFormat), else its column's;
-a cell of an appended row takes the format that at least three of the five rows above share in
-its column (Excel's rule for extending a list's formats), else its column's. A date changes only
-the number format of that look. Rows and columns are 1-based, as in Excel.
+a cell of an appended row takes the format that at least three of the five rows above show in
+its column (Excel's rule for extending a list's formats; a table's header row ends the count),
+else its column's; never a neighbour's alone. A date changes only the number format of that look
+(the styles part gains that format once). A table grows only with a row appended directly below
+it that has a value in its columns; the filter, formats and drop-downs ending there grow with it.
+Rows and columns are 1-based, as in Excel.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from lxml import etree
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
@@ -68,7 +71,7 @@ class WorkbookPatch:
         self._date_format = date_format
         self._sheet_path = self._package.sheet_part(sheet)
         try:
-            self._rows = SheetRows(self._package.read(self._sheet_path))
+            self._rows = SheetRows(self._package.read(self._sheet_path), self._sheet_path)
             self._skeleton = parse_xml(self._rows.skeleton)  # the sheet minus its rows
         except (ValueError, etree.XMLSyntaxError) as exc:
             raise DamagedWorkbook(self._sheet_path, f"is not a readable worksheet ({exc})") from None
@@ -81,7 +84,7 @@ class WorkbookPatch:
         self._grown: set[str] = set()  # table parts that grew
         self._formula_overwritten = False
         self._covered: Area | None = None  # every cell written, for <dimension>
-        self._appended: list[tuple[int, int, int]] = []  # (row, first col, last col) of appended rows
+        self._appended: list[tuple[int, frozenset[int]]] = []  # (row, columns given a value) of appended rows
         self._last_row: int | None = None
 
     # -- public operations -----------------------------------------------------------------------
@@ -106,7 +109,8 @@ class WorkbookPatch:
 
     def append_row(self, values: Mapping[int, Value]) -> int:
         """Write a new row below the last used one; returns its number. A table directly above it
-        whose columns it uses grows with it, as do the sheet's filter, formats and drop-downs."""
+        with a value of the row in its columns grows with it, as do the sheet's filter, formats and
+        drop-downs ending there."""
         row = self.last_row + 1
         self._check(row, values)
         looks = {col: self._appended_look(row, col) for col in values}  # from the rows above, before writing
@@ -115,15 +119,16 @@ class WorkbookPatch:
             cell = self._cell(row_el, row, col, lambda c=col: looks[c])
             self._write(cell, row, col, value)
         self._finish_row(row_el, row, values)
-        if values:
-            self._appended.append((row, min(values), max(values)))
+        filled = frozenset(col for col, value in values.items() if value not in (None, ""))
+        if filled:
+            self._appended.append((row, filled))
         self._last_row = row
         return row
 
     def save(self) -> bytes:
         """The new workbook: unchanged parts copied as they were, in their order."""
-        for row, first, last in self._appended:
-            self._grow_ranges(row, first, last)
+        for row, columns in self._appended:
+            self._grow_ranges(row, columns)
         self._widen_dimension()
         changed: dict[str, bytes] = {self._sheet_path: self._rows.assemble(serialise(self._skeleton))}
         for path in self._grown:
@@ -206,7 +211,8 @@ class WorkbookPatch:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            cell.set("s", str(self._load_styles().date_variant(int(cell.get("s", "0") or 0))))
+            look = self._index(cell.get("s"), f"style of {ref(row, col)}")
+            cell.set("s", str(self._load_styles().date_variant(look)))
             serial = to_excel(value, MAC_EPOCH if self.date1904 else WINDOWS_EPOCH)
             etree.SubElement(cell, self._q("v")).text = str(int(serial))
         elif isinstance(value, int | float):
@@ -233,33 +239,49 @@ class WorkbookPatch:
         self._covered = area if c is None else Area(min(c.first_row, row), min(c.first_col, low),
                                                     max(c.last_row, row), max(c.last_col, high))
 
+    def _index(self, text: str | None, what: str) -> int:
+        """A number attribute (a style index, a column); a part that holds something else is damaged."""
+        try:
+            return int(text or 0)
+        except ValueError:
+            raise DamagedWorkbook(self._sheet_path, f"has {text!r} where a whole number belongs ({what})") from None
+
     # -- looks -------------------------------------------------------------------------------------
 
     def _new_cell_look(self, row_el: etree._Element, col: int) -> int | None:
         """A cell not yet in an existing row: the row's format (customFormat), else the column's."""
         if row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
-            return int(row_el.get("s", "0"))
+            return self._index(row_el.get("s"), f"style of row {row_el.get('r')}")
         return self._column_style(col)
 
     def _appended_look(self, row: int, col: int) -> int | None:
-        """A cell of an appended row: the format 3 of the 5 rows above share, else the column's."""
+        """A cell of an appended row: the format 3 of the 5 rows above show, else the column's."""
         headers = {area.first_row for area in self._table_areas()}
-        seen: list[int | None] = []
+        seen: list[int] = []
         for above in range(row - 1, max(0, row - 1 - LOOK_ROWS), -1):
             if above in headers:
                 break
-            row_el = self._rows.peek(above)
-            cell = next((c for c in row_el.iterfind("{*}c") if split_ref(c.get("r") or "")[1] == col),
-                        None) if row_el is not None else None
-            seen.append(int(cell.get("s", "0") or 0) if cell is not None else self._column_style(col))
+            seen.append(self._shown_style(above, col))
         common = Counter(seen).most_common(1)
         if common and common[0][1] >= LOOK_SHARED:
-            return common[0][0]
+            return common[0][0] or None
         return self._column_style(col)
+
+    def _shown_style(self, row: int, col: int) -> int:
+        """The format a cell shows: its own; for a cell not in the sheet its row's (customFormat), else
+        its column's."""
+        row_el = self._rows.peek(row)
+        if row_el is None:
+            return self._column_style(col) or 0
+        cell = next((c for c in row_el.iterfind("{*}c") if _column_of(c) == col), None)
+        if cell is not None:
+            return self._index(cell.get("s"), f"style of {ref(row, col)}")
+        return self._new_cell_look(row_el, col) or 0
 
     def _column_style(self, col: int) -> int | None:
         if self._column_styles is None:
-            self._column_styles = [(int(c.get("min", "0")), int(c.get("max", "0")), int(c.get("style", "0")))
+            self._column_styles = [(self._index(c.get("min"), "column"), self._index(c.get("max"), "column"),
+                                    self._index(c.get("style"), "column style"))
                                    for c in self._skeleton.iter(self._q("col")) if c.get("style")]
         return next((style for low, high, style in self._column_styles if low <= col <= high), None)
 
@@ -278,28 +300,32 @@ class WorkbookPatch:
     def _table_areas(self) -> list[Area]:
         return [a for t in self._table_parts().values() if (a := parse_area(t.get("ref", ""))) is not None]
 
-    def _grow_ranges(self, row: int, first: int, last: int) -> None:
-        """Ranges ending on the row above the appended one, and sharing its columns, now cover it."""
+    def _grow_ranges(self, row: int, columns: frozenset[int]) -> None:
+        """A table ending on the row above the appended one, with a value of it in its columns, grows
+        over it (a table elsewhere on the sheet, beside the new row, stays as it was); so do the
+        filter, formats and drop-downs ending there, in the columns of a grown table or of a value."""
+        widened = set(columns)
         for path, table in self._table_parts().items():
             area = parse_area(table.get("ref", ""))
-            if (area is None or area.last_row != row - 1 or not area.crosses_columns(first, last)
-                    or int(table.get("totalsRowCount", "0") or 0)):
+            if (area is None or area.last_row != row - 1 or not area.holds_a_column(columns)
+                    or self._index(table.get("totalsRowCount"), f"{path}: totalsRowCount")):
                 continue
             grown = str(Area(area.first_row, area.first_col, row, area.last_col))
             table.set("ref", grown)
             for auto in table.iter("{*}autoFilter"):
                 auto.set("ref", grown)
             self._grown.add(path)
+            widened.update(range(area.first_col, area.last_col + 1))
         for part in self._skeleton:
             if not isinstance(part.tag, str) or local(part) == "sheetData":
                 continue
             for el in part.iter(self._q("autoFilter"), self._q("conditionalFormatting"), self._q("dataValidation")):
                 for attr in ("ref", "sqref"):
                     if el.get(attr):
-                        el.set(attr, _grow_sqref(el.get(attr, ""), row, first, last))
+                        el.set(attr, _grow_sqref(el.get(attr, ""), row, widened))
             for el in part.iter("{*}sqref"):  # x14 extensions keep their range as element text
                 if el.text:
-                    el.text = _grow_sqref(el.text, row, first, last)
+                    el.text = _grow_sqref(el.text, row, widened)
 
     def _widen_dimension(self) -> None:
         dim = self._skeleton.find(self._q("dimension"))
@@ -355,18 +381,27 @@ class WorkbookPatch:
         dropped.update(chains)
 
 
+def _column_of(cell: etree._Element) -> int:
+    """A cell's column (0 when its address is none: a row only looked at may hold such a cell)."""
+    try:
+        return split_ref(cell.get("r") or "")[1]
+    except ValueError:
+        return 0
+
+
 def _rels_path(part: str) -> str:
     folder, _, name = part.rpartition("/")
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
-def _grow_sqref(sqref: str, row: int, first: int, last: int) -> str:
-    """Ranges of a space-separated sqref that end on the row above and share columns now end on `row`."""
+def _grow_sqref(sqref: str, row: int, columns: Collection[int]) -> str:
+    """Ranges of a space-separated sqref that end on the row above, with a new value in their columns,
+    now end on `row`."""
     parts = []
     for text in sqref.split():
         area = parse_area(text)
         if area is not None and not area.single and area.last_row == row - 1 >= 2 \
-                and area.crosses_columns(first, last):
+                and area.holds_a_column(columns):
             text = str(Area(area.first_row, area.first_col, row, area.last_col))
         parts.append(text)
     return " ".join(parts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from formkit.xlsx.cells import ref, split_ref
+from formkit.xlsx.errors import DamagedWorkbook
 
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
@@ -28,6 +29,7 @@ class SheetRows:
     """sheetData split out of a worksheet: `skeleton` is the sheet with an empty sheetData."""
 
     xml: bytes
+    part: str = "worksheet"  # the part's path, for DamagedWorkbook
     skeleton: bytes = field(init=False)
     _body: bytes = field(init=False)
     _open: bytes = field(init=False)
@@ -97,11 +99,14 @@ class SheetRows:
         return number in self._index or number in self._touched
 
     def get(self, number: int) -> etree._Element | None:
-        """The row element to edit (parsed once), or None when the row is not in the sheet."""
+        """The row element to edit (parsed once), or None when the row is not in the sheet. A row
+        holding a cell whose address is none, or lies in another row, is not edited: where would a
+        write go? (DamagedWorkbook)"""
         if number in self._touched:
             return self._touched[number]
         element = self.peek(number)
         if element is not None:
+            _check_cells(element, number, self.part)
             self._touched[number] = element
         return element
 
@@ -177,14 +182,25 @@ def _holds_value(cell: etree._Element) -> bool:
 
 def _number_cells(row: etree._Element, number: int) -> None:
     """Give cells without `r` their address: each follows the cell before it."""
-    cells = row.findall("{*}c")
-    if all(c.get("r") for c in cells):
-        return
     column = 0
-    for cell in cells:
+    for cell in row.findall("{*}c"):
         given = cell.get("r")
         if given:
-            column = split_ref(given)[1]
+            try:
+                column = split_ref(given)[1]
+            except ValueError:
+                continue  # no address: _check_cells refuses the row before it is edited
         else:
             column += 1
             cell.set("r", ref(number, column))
+
+
+def _check_cells(row: etree._Element, number: int, part: str) -> None:
+    for cell in row.iterfind("{*}c"):
+        given = cell.get("r") or ""
+        try:
+            at_row = split_ref(given)[0]
+        except ValueError:
+            raise DamagedWorkbook(part, f"has an invalid cell address {given!r} in row {number}") from None
+        if at_row != number:
+            raise DamagedWorkbook(part, f"has cell {given} inside row {number}")

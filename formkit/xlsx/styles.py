@@ -34,6 +34,10 @@ _AFTER_NUM_FMTS = ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cell
                    "colors", "extLst")
 # Attributes of an <xf> that make its look; numFmtId and applyNumberFormat are what a date changes.
 _XF_ORDER = ("numFmtId", "fontId", "fillId", "borderId", "xfId")
+# Everything CT_Xf allows (ECMA-376); a copy leaves out anything else a producer put there.
+_XF_ATTRIBUTES = {*_XF_ORDER, "quotePrefix", "pivotButton", "applyNumberFormat", "applyFont", "applyFill",
+                  "applyBorder", "applyAlignment", "applyProtection"}
+_XF_CHILDREN = ("alignment", "protection", "extLst")
 
 
 class Styles:
@@ -53,7 +57,7 @@ class Styles:
         self._variants: dict[int, int] = {}
         xfs = self._child("cellXfs")
         self._xfs = effective_children(xfs) if xfs is not None else []
-        self._formats = {int(n.get("numFmtId", "-1")): n.get("formatCode", "")
+        self._formats = {int(n.get("numFmtId", "")): n.get("formatCode", "")
                          for n in self.root.iter(f"{{{self.ns}}}numFmt") if n.get("numFmtId", "").isdigit()}
 
     def __len__(self) -> int:
@@ -65,7 +69,10 @@ class Styles:
     def format_code(self, xf_index: int) -> str:
         if not 0 <= xf_index < len(self._xfs):
             return "General"
-        fmt = int(self._xfs[xf_index].get("numFmtId", "0") or 0)
+        fmt_id = self._xfs[xf_index].get("numFmtId", "0") or "0"
+        if not fmt_id.isdigit():
+            return "General"
+        fmt = int(fmt_id)
         return self._formats.get(fmt) or BUILTIN_FORMATS.get(fmt, "General")
 
     def is_date(self, xf_index: int) -> bool:
@@ -82,21 +89,29 @@ class Styles:
 
     def _add_variant(self, xf_index: int) -> int:
         fmt_id = self._date_format_id()
-        if 0 <= xf_index < len(self._xfs):
-            xf = copy.deepcopy(self._xfs[xf_index])
-        else:  # a style index beyond cellXfs (Excel shows the default look) or no cellXfs at all
-            xf = etree.Element(f"{{{self.ns}}}xf")
-            for name, collection in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders"),
-                                     ("xfId", "cellStyleXfs")):
-                holder = self._child(collection)
-                if holder is not None and effective_children(holder):
-                    xf.set(name, "0")
+        if not self._xfs:  # an empty cellXfs: every cell shows format 0, which must stay plain
+            self._append_xf(self._plain_xf())
+        # a style index beyond cellXfs shows the default look, format 0
+        xf = _clean_copy(self._xfs[xf_index if 0 <= xf_index < len(self._xfs) else 0])
         xf.set("numFmtId", str(fmt_id))
         xf.set("applyNumberFormat", "1")
         wanted = _canonical(xf)
         for index, existing in enumerate(self._xfs):
             if _canonical(existing) == wanted:
                 return index
+        return self._append_xf(xf)
+
+    def _plain_xf(self) -> etree._Element:
+        """The default cell format: the first font, fill and border, the Normal style."""
+        xf = etree.Element(f"{{{self.ns}}}xf", numFmtId="0")
+        for name, collection in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders"),
+                                 ("xfId", "cellStyleXfs")):
+            holder = self._child(collection)
+            if holder is not None and effective_children(holder):
+                xf.set(name, "0")
+        return xf
+
+    def _append_xf(self, xf: etree._Element) -> int:
         xfs = self._child("cellXfs")
         if xfs is None:
             xfs = etree.Element(f"{{{self.ns}}}cellXfs")
@@ -137,6 +152,20 @@ class Styles:
 
     def serialise(self) -> bytes:
         return serialise(self.root)
+
+
+def _clean_copy(xf: etree._Element) -> etree._Element:
+    """A copy of an <xf> with what the schema allows: attributes a producer added beside it (not in a
+    namespace of their own, which a reader may ignore) and stray children are left out."""
+    clone = copy.deepcopy(xf)
+    for name in list(clone.attrib):
+        if not str(name).startswith("{") and name not in _XF_ATTRIBUTES:
+            del clone.attrib[name]
+    for child in list(clone):
+        if not isinstance(child.tag, str) or (etree.QName(child).namespace == etree.QName(xf).namespace
+                                              and local(child) not in _XF_CHILDREN):
+            clone.remove(child)
+    return clone
 
 
 def _plain(code: str) -> str:
