@@ -3,30 +3,41 @@
 Everything pypdf gives back is turned into plain Python text at once, so nothing lazy can
 fail later, and every object is type-checked before use: a hostile file can only make pypdf
 itself raise, which the caller turns into a Dutch PdfFormError. pypdf's resource limits are
-tightened for the whole read (PYPDF_LIMITS): a form is small, a decompression bomb is not.
+tightened for the whole read (PYPDF_LIMITS, through pypdf.apply_configuration; pyproject.toml
+requires a pypdf that knows every one of them): a form is small, a decompression bomb is not.
 """
 
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import io
 import logging
 import warnings
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pypdf
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
-from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
-                           NullObject, NumberObject, StreamObject)
+from pypdf.errors import LimitReachedError as LimitReachedError  # re-exported: reading.py catches it
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+)
 
 from formkit.errors import PdfFormError
-from formkit.pdf.fields import INFO_FORM, INFO_VERSION
+from formkit.pdf.fields import INFO_FORM, INFO_NUMBER, INFO_VERSION
 
 MAX_FIELDS = 2000  # terminal fields accepted at most (ours have 16)
 MAX_DEPTH = 32  # nesting of /Kids followed at most
@@ -34,8 +45,9 @@ MAX_OBJECT_STREAMS = 64  # compressed object streams at most (a form has one or 
 WALK_BUDGET = 8 * MAX_FIELDS  # field, widget and /Parent visits at most (ours take about 60)
 LIMIT = 4 * 2**20  # bytes any one stream may inflate to; a form's object streams hold far less
 TOTAL_DECODED = 32 * 2**20  # bytes all decoded streams of one file may take together (see _budget)
-# Applied through pypdf.apply_configuration where pypdf has it (7.x here); an older pypdf keeps
-# its own defaults for these, and formkit's own limits below still hold.
+# Every one applied for the whole read with pypdf.apply_configuration (see load_fields). pypdf >= 7.0
+# knows all these names (xfa_decoding_work_maximum_length came last); an unknown name raises, so a
+# limit is never dropped silently. pypdf raises LimitReachedError when one is exceeded.
 PYPDF_LIMITS: dict[str, int] = {
     "maximum_declared_stream_length": TOTAL_DECODED,  # > MAX_PDF_BYTES: only lies are refused
     "zlib_maximum_output_length": LIMIT,
@@ -57,9 +69,6 @@ _budget: ContextVar[list[int] | None] = ContextVar("formkit_pdf_decode_budget", 
 
 class TooMuchData(Exception):
     """The streams of one file inflate to more than TOTAL_DECODED: a bomb spread over many streams."""
-
-
-LimitReachedError: type[Exception] = getattr(pypdf.errors, "LimitReachedError", TooMuchData)  # (old pypdf)
 
 
 def _decoded(stream: StreamObject) -> bytes:
@@ -114,20 +123,11 @@ def quiet_pypdf() -> Iterator[list[logging.LogRecord]]:
         logger.level, logger.propagate, logger.disabled = saved
 
 
-def limits() -> AbstractContextManager[Any]:
-    """pypdf's resource limits, tightened for one read (those this pypdf version knows)."""
-    apply = getattr(pypdf, "apply_configuration", None)
-    if apply is None:
-        return nullcontext()
-    known = {f.name for f in dataclasses.fields(pypdf.Configuration)}
-    return apply(**{k: v for k, v in PYPDF_LIMITS.items() if k in known})
-
-
 def load_fields(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
     """Open with pypdf: terminal fields, document info, XFA or not, and whether fields were declared."""
     token = _budget.set([TOTAL_DECODED])
     try:
-        with limits():
+        with pypdf.apply_configuration(None, **PYPDF_LIMITS):  # over the current one, for this read only
             return _load(path, data)
     finally:
         _budget.reset(token)
@@ -159,7 +159,7 @@ def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str],
     info: dict[str, str] = {}
     meta = resolve(reader.trailer.get("/Info"))
     if isinstance(meta, DictionaryObject):
-        for key in (INFO_FORM, INFO_VERSION, "/Subject"):
+        for key in (INFO_FORM, INFO_VERSION, INFO_NUMBER, "/Subject"):
             text, kind, _ = value_of(meta.get(key))
             if kind in ("text", "name"):
                 info[key] = text

@@ -10,11 +10,11 @@ main process dies (each worker watches its parent and exits).
 
 Bounded, per file:
 - wall time: READ_TIMEOUT seconds, every platform (the worker is killed, not asked);
-- input size: pdfimport.MAX_PDF_BYTES (20 MB), checked before parsing;
-- decompression: 4 MB per stream (pypdf's limits, tightened in pdfraw.PYPDF_LIMITS) and 32 MB
-  for all streams of the file together (pdfraw.TOTAL_DECODED; pypdf's limits are per stream);
+- input size: reading.MAX_PDF_BYTES (20 MB), checked before parsing;
+- decompression: 4 MB per stream (pypdf's limits, tightened in raw.PYPDF_LIMITS) and 32 MB
+  for all streams of the file together (raw.TOTAL_DECODED; pypdf's limits are per stream);
 - structure: at most 64 object streams, 2,000 fields, 16,000 field/widget/parent visits,
-  nesting 32 deep (pdfraw), so pypdf's own field walk stays small too;
+  nesting 32 deep (raw), so pypdf's own field walk stays small too;
 - memory: WORKER_MEMORY (1 GB) of address space per worker, on Linux only (setrlimit); running out
   is a clean Dutch error, and a worker that dies in any other way is one too.
 Not bounded: a worker's memory on Windows and macOS beyond the limits above; the worst
@@ -145,7 +145,7 @@ def _main_module_hidden() -> Iterator[None]:
     if main is None:
         yield
         return
-    saved = {key: main.__dict__[key] for key in ("__file__", "__spec__") if key in main.__dict__}
+    saved: dict[str, Any] = {key: main.__dict__[key] for key in ("__file__", "__spec__") if key in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__dict__["__spec__"] = None
     try:
@@ -162,24 +162,36 @@ def _windows_console() -> Any:
     try:
         import ctypes
 
-        return ctypes.windll.kernel32  # type: ignore[attr-defined]
+        return ctypes.windll.kernel32
     except (ImportError, AttributeError, OSError):
         return None
 
 
 class _Worker:
-    """One worker process, its pipe, and the file it is reading (if any)."""
+    """One worker process, its pipe, and the file it is reading (if any).
+
+    Made first and started after (start()): the pool registers it in between, so a Ctrl-C that
+    lands while the process starts still finds it to kill and reap. stop() and reap() cope with a
+    process that never started or whose start was cut short.
+    """
 
     def __init__(self, context: Any, memory: int | None) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory), name="formkit-pdf", daemon=True)
-        with _deaf_children(), _main_module_hidden():
-            self.process.start()
-        child.close()  # only the worker holds its end: its death is seen as EOF here
+        self.conn, self._child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(self._child, memory), name="formkit-pdf", daemon=True)
         self.ready = False
         self.started = time.monotonic()
         self.job: int | None = None
         self.deadline = float("inf")
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        with _deaf_children(), _main_module_hidden():
+            self.process.start()
+        self._child.close()  # only the worker holds its end: its death is seen as EOF here
+
+    def _running(self) -> bool:
+        """Whether there is a process to stop and wait for (start() got as far as creating it)."""
+        return self.process.pid is not None
 
     def give(self, index: int, path: Path, timeout: float) -> None:
         self.conn.send(str(path))
@@ -188,6 +200,8 @@ class _Worker:
 
     def stop(self, kill: bool) -> None:
         """Ask an idle worker to leave, kill a busy or stuck one; see reap()."""
+        if not self._running():
+            return
         if kill or self.job is not None:
             self.process.kill()
             return
@@ -198,13 +212,17 @@ class _Worker:
 
     def reap(self) -> None:
         """Wait for the process to end (killing it if it will not), so none is left behind."""
-        self.process.join(timeout=2)
-        if self.process.exitcode is None:
-            self.process.kill()
-            self.process.join(timeout=10)
+        if self._running():
+            self.process.join(timeout=2)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join(timeout=10)
         self.conn.close()
-        if self.process.exitcode is not None:
+        self._child.close()  # still open when start() was cut short
+        try:
             self.process.close()
+        except (ValueError, AttributeError):  # it still runs after all, or multiprocessing's start was cut short
+            pass
 
 
 class FormReader:
@@ -253,7 +271,8 @@ class FormReader:
                 self._give(worker, todo, paths)
         while todo and len(self._workers) < self.size:
             worker = _Worker(self._context, self.memory)
-            self._workers.append(worker)
+            self._workers.append(worker)  # before it starts: close() reaps it whatever happens next
+            worker.start()
             if not self._give(worker, todo, paths):
                 raise FormkitError(STARTUP_FAILED)
 

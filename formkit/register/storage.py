@@ -232,11 +232,12 @@ def update_register(
             retrying(backup_dir(path), lambda: make_backup(path, register.data, settings.terms.backup_days))
             retrying(path, lambda: atomic_write(path, new), done="Het register is niet gewijzigd.",
                      error=RegisterLocked)
-            if not log_changes(path, command, [(c.row, c.number, c.header) for c in update.changes]):
-                update.notes.append(f"{log_path(path)} is in gebruik door een ander programma (Excel?); de regel "
-                                    "voor deze wijziging wordt bij de volgende opdracht alsnog toegevoegd.")
         for action in update._after_write:  # the register is now as it should be (written or unchanged)
             action()
+        # the logbook last: a held logbook waits ~3 s, and what a rerun relies on is written by then
+        if update.changes and not log_changes(path, command, [(c.row, c.number, c.header) for c in update.changes]):
+            update.notes.append(f"{log_path(path)} is in gebruik door een ander programma (Excel?); de regel voor "
+                                "deze wijziging wordt bij de volgende opdracht alsnog toegevoegd.")
     finally:
         lock.release()
 
