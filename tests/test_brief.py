@@ -28,10 +28,11 @@ def folder(workfolder):
                        "handler": "Yvonne Lips", "serious": "ja"})
         update.append({"number": "K-2026-002", "received": TODAY - dt.timedelta(days=40), "client_type": "bedrijf",
                        "name": "Ruud Bakhuijs", "organisation": "Bakhuijs B.V.", "handler": "Arianda Schepens",
+                       "address": "Industrieweg 4", "postcode": "5531 AD", "city": "Bladel",
                        "description": "Factuur dubbel", "cause": "Handmatige invoer", "solution": "Gecrediteerd",
                        "handled_date": TODAY - dt.timedelta(days=2)})
         update.append({"number": "K-2026-003", "received": TODAY, "name": "Zonder Behandelaar",
-                       "handler": "Piet Onbekend"})
+                       "handler": "Piet Onbekend", "address": "Dorpsstraat 3", "city": "Gemonde"})
     return workfolder
 
 
@@ -217,8 +218,10 @@ def test_unreadable_received_date_is_named_not_called_empty(folder):
     patch.set_cells(2, {[c.key for c in COLUMNS].index("received") + 1: "14-13-2026"})
     folder.register.write_bytes(patch.save())
     result = run(folder, "brief", "ontvangst", "K-2026-001")
-    assert result.exit_code == 1
+    assert result.exit_code == 2, "a letter resting on an unreadable cell is refused"
     assert "niet te lezen" in result.stderr and "B2" in result.stderr and "is leeg" not in result.stderr
+    assert '"14-13-2026"' in result.stderr, "the text staff typed"
+    assert not (folder.dossiers / "K-2026-001").exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")

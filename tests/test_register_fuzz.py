@@ -518,8 +518,8 @@ JINJA = {
 
 def test_jinja_in_register_values_is_printed_as_text(workfolder):
     with update_register(workfolder, "test") as update:
-        update.append({"number": "K-2026-001", "received": dt.date(2026, 11, 20), "client_type": "bedrijf",
-                       "handler": "Yvonne Lips", **JINJA})
+        update.append({"number": "K-2026-001", "received": dt.date.today() - dt.timedelta(days=3),
+                       "client_type": "bedrijf", "postcode": "5492 AB", "handler": "Yvonne Lips", **JINJA})
     runner = CliRunner()
     form = runner.invoke(main, ["--map", str(workfolder.root), "formulier", "K-2026-001"])
     letter = runner.invoke(main, ["--map", str(workfolder.root), "brief", "ontvangst", "K-2026-001"])

@@ -23,6 +23,7 @@ from formkit.workfolder.create import init_workfolder
 from tests.pdffill import pypdf_fill
 
 CP1252 = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+LATER = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # the demo is of 2 November: its terms passed
 
 
 def formkit(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -132,17 +133,17 @@ def unanswered(settings) -> str:
 def test_a_register_held_by_another_program_is_refused_and_a_rerun_records_once(demo):
     number = unanswered(demo)
     before = demo.register.read_bytes()
-    done = held_run(demo.root, [demo.register], "brief", "ontvangst", number)
+    done = held_run(demo.root, [demo.register], "brief", "ontvangst", number, "--verwacht", LATER)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "klachtenregister.xlsx is in gebruik door een ander programma" in done.stderr
     assert "documenten zijn wel gemaakt" in done.stderr.lower() or "opnieuw" in done.stderr
     assert demo.register.read_bytes() == before  # nothing half-recorded
     letters = list(demo.dossier(number).glob(f"* ontvangst {number}.docx"))
     assert len(letters) == 1
-    again = held_run(demo.root, [], "brief", "ontvangst", number)
+    again = held_run(demo.root, [], "brief", "ontvangst", number, "--verwacht", LATER)
     assert again.returncode == 1, again.stderr  # the letter existed: not overwritten, but recorded now
     assert read_register(demo.register).get(number).reaction_date == dt.date.today()
-    third = held_run(demo.root, [], "brief", "ontvangst", number)
+    third = held_run(demo.root, [], "brief", "ontvangst", number, "--verwacht", LATER)
     assert "vastgelegd in het register" not in third.stderr  # recorded once
 
 
@@ -154,7 +155,7 @@ def test_a_held_logbook_keeps_its_line_for_the_next_run(demo):
     assert any(c.signal for c in read_register(demo.register).complaints)  # the register was written
     lines = logbook.read_text(encoding="utf-8-sig").splitlines()
     assert not any("controle --markeer" in line for line in lines)
-    held_run(demo.root, [], "brief", "ontvangst", unanswered(demo))
+    held_run(demo.root, [], "brief", "ontvangst", unanswered(demo), "--verwacht", LATER)
     lines = logbook.read_text(encoding="utf-8-sig").splitlines()
     assert any("controle --markeer" in line for line in lines) and any(";ontvangst;" in line for line in lines)
     assert not (demo.register.parent / ".logboek-wacht.csv").exists()

@@ -318,7 +318,12 @@ def brief_ontvangst():
     quote(doc, "{{ klacht.omschrijving_kort }}")
     logic(doc, "{%p endif %}")
     body(doc, "Uw klacht wordt behandeld door {{ behandelaar.naam }}. Wij behandelen uw klacht vertrouwelijk.")
-    logic(doc, "{%p if klacht.ernstig %}")
+    logic(doc, "{%p if termijn.verwacht %}")
+    body(doc, "Wij hebben meer tijd nodig dan de termijn van onze klachtenprocedure "
+              "({{ termijn.afhandeling_oorspronkelijk }}) om uw klacht zorgvuldig af te handelen; onze excuses "
+              "daarvoor. U kunt de afhandeling uiterlijk {{ termijn.verwacht }} verwachten. Dan laten wij u "
+              "schriftelijk weten wat wij hebben gedaan.")
+    logic(doc, "{%p elif klacht.ernstig %}")
     body(doc, "Wij behandelen uw klacht met spoed. Uiterlijk {{ termijn.afhandeling }} laten wij u "
               "schriftelijk weten hoe wij uw klacht hebben opgelost.")
     logic(doc, "{%p else %}")

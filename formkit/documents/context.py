@@ -6,7 +6,6 @@ it. The names are documented for staff in templates/LEESMIJ.md.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -15,14 +14,16 @@ from typing import Any
 
 from formkit.check import deadlines
 from formkit.dates import dutch
-from formkit.documents import LETTER_KINDS
+from formkit.documents import LETTER_KINDS, unreadable_cell
+from formkit.documents.promises import original_deadline, told_date
 from formkit.documents.templating import Renderer, clean_text
 from formkit.errors import DocumentError, Hint, InputError
+from formkit.register.columns import BY_HEADER, normalise_header
 from formkit.register.model import Complaint
 from formkit.settings import Settings
 
-__all__ = ["TEMPLATES", "Renderer", "build_context", "clean_text", "document_word", "render_documents",
-           "template_name"]
+__all__ = ["TEMPLATES", "Renderer", "build_context", "cells_named", "clean_text", "document_word",
+           "render_documents", "template_name"]
 
 TEMPLATES: dict[str, str] = {
     "formulier": "registratieformulier.docx",
@@ -63,6 +64,30 @@ CHOICES = {  # check-box groups on the form: name -> (attribute, {box name: regi
 }
 CHECKED, UNCHECKED = "☒", "☐"
 QUOTE_CHARS = 300
+UNREADABLE = "(onleesbaar)"  # after a cell's text on the form: staff see what they typed, and that it is wrong
+UNKNOWN = "onbekend"  # a term that rests on an unreadable cell
+
+# The register columns (keys) each name rests on. A letter naming one of them is not made while
+# such a cell is unreadable: its text would show a blank or a guess.
+EXTENSION_CELLS = frozenset({"extended_until", "extension_notice_date"})
+_HANDLING = frozenset({"received", "serious"}) | EXTENSION_CELLS
+TERM_CELLS: dict[str, frozenset[str]] = {
+    "reactie": frozenset({"received"}), "reactie_grond": frozenset({"received"}),
+    "afhandeling": _HANDLING, "afhandeling_grond": _HANDLING,
+    "afhandeling_oorspronkelijk": frozenset({"received", "serious"}), "verwacht": EXTENSION_CELLS,
+    "bewaren_tot": frozenset({"handled_date"}), "bewaren": frozenset({"handled_date"}),
+}
+CELLS: dict[str, frozenset[str]] = {
+    **{f"klacht.{name}": frozenset({attr}) for attr, name in FIELDS.items()},
+    **{f"termijn.{name}": cells for name, cells in TERM_CELLS.items()},
+    "klacht.ernstig": frozenset({"serious"}), "klacht.particulier": frozenset({"client_type"}),
+    "klacht.bedrijf": frozenset({"client_type"}), "klacht.omschrijving_kort": frozenset({"description"}),
+    "klacht.postcode_woonplaats": frozenset({"postcode", "city"}), "brief.aanhef": frozenset({"name"}),
+    "brief.adres": frozenset({"name", "organisation", "client_type", "address", "postcode", "city"}),
+    "brief.email": frozenset({"handler"}), "behandelaar": frozenset({"handler"}),
+    "handtekening": frozenset({"handler"}), "derde_partij": frozenset({"client_type"}),
+    **{f"vakje.{group}": frozenset({attr}) for group, (attr, _options) in CHOICES.items()},
+}
 
 
 def _kind(kind: str) -> str:
@@ -82,9 +107,37 @@ def document_word(kind: str) -> str:
     return "registratieformulier" if _kind(kind) == "formulier" else kind
 
 
+def cells_named(names: Iterable[str], expected: dt.date | None = None) -> set[str]:
+    """The register columns (keys) that the names a template uses rest on.
+
+    A name counts with what it contains and what contains it: `termijn` rests on every term's
+    cells, `klacht.naam.upper` on Naam klager. A given expected date replaces the extension cells
+    in the terms.
+    """
+    keys: set[str] = set()
+    for used in names:
+        for name, cells in CELLS.items():
+            if name == used or name.startswith(used + ".") or used.startswith(name + "."):
+                keys |= cells - EXTENSION_CELLS if expected and name.startswith("termijn.") else cells
+    return keys
+
+
+def salutation_line(salutation: object, name: str) -> str:
+    """The register's Aanhef ("Geachte heer De Vries") with its comma, else the complainant by name."""
+    text = " ".join(clean_text(salutation).split())
+    if text:
+        return text if text.endswith((",", ":", "!")) else text + ","
+    return f"Geachte {name}," if name else "Geachte heer/mevrouw,"
+
+
 def build_context(complaint: Complaint, settings: Settings, kind: str, letter_date: dt.date,
-                  expected: dt.date | None = None) -> dict[str, Any]:
-    """Everything a template may name, as plain data with Dutch dates; letters check their needs."""
+                  expected: dt.date | None = None, *, salutation: object = None) -> dict[str, Any]:
+    """Everything a template may name, as plain data with Dutch dates; letters check their needs.
+
+    expected: the handling date the letter names (the extension notice's date, or the date given
+    because the term has passed). salutation: the register's Aanhef, when it has that column.
+    An unreadable cell shows as typed with "(onleesbaar)", and terms that rest on it as "onbekend".
+    """
     kind = _kind(kind)
     c = complaint
     number = clean_text(c.number)
@@ -102,11 +155,11 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
     if kind in ("ontvangst", "verlenging", "terugkoppeling") and c.received is None:
         problem = c.problem_for("received")
         if problem is not None:
-            raise DocumentError(f"Klacht {number}: Datum ontvangst in cel {problem.cell} is niet te lezen "
-                                f"({problem.text}); verbeter die eerst in het register.")
+            raise DocumentError(f"Klacht {number}: {unreadable_cell(problem)}; verbeter die eerst in het register.")
         raise DocumentError(f"Klacht {number}: Datum ontvangst is leeg; vul die eerst in het register in.")
+    if letter and expected is None:  # the date the client was told, which the letter repeats
+        expected = c.extended_until if kind == "verlenging" else told_date(c, settings.terms)
     if kind == "verlenging":
-        expected = expected or c.extended_until
         if expected is None:
             raise InputError(f"Klacht {number}: geef de verwachte datum van afhandeling op.", Hint.EXPECTED_DATE)
     if expected and c.received and expected <= c.received:
@@ -114,6 +167,10 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
                          f"de datum van ontvangst ({dutch(c.received)}).")
 
     klacht: dict[str, Any] = {key: _value(getattr(c, attr)) for attr, key in FIELDS.items()}
+    for problem in c.problems:  # as staff typed it, marked: a blank would hide the mistake
+        column = BY_HEADER.get(normalise_header(problem.header))
+        if column is not None:
+            klacht[FIELDS[column.key]] = f"{problem.raw} {UNREADABLE}".strip()
     client = clean_text(c.client_type).lower()
     description = " ".join(klacht["omschrijving"].split())
     klacht.update(
@@ -142,7 +199,7 @@ def build_context(complaint: Complaint, settings: Settings, kind: str, letter_da
         "soort": kind, "datum": dutch(letter_date), "plaats": org["plaats"],
         "plaats_datum": _join(", ", org["plaats"], dutch(letter_date)),
         "betreft": SUBJECTS[kind], "kenmerk": number,
-        "aanhef": f"Geachte heer/mevrouw {klacht['naam']},".replace(" ,", ","),
+        "aanhef": salutation_line(salutation, klacht["naam"]),
         "adres": "\n".join(x for x in (*addressee, klacht["adres"], klacht["postcode_woonplaats"]) if x),
         "email": email,
     }
@@ -197,11 +254,16 @@ def _signature(number: str, c: Complaint, settings: Settings) -> str:
 
 
 def _terms(c: Complaint, settings: Settings, expected: dt.date | None) -> dict[str, str]:
-    """The deadlines of this complaint, the same ones `formkit controle` checks."""
+    """The deadlines of this complaint, the same ones `formkit controle` checks.
+
+    In a letter that names an expected date later than the term, the handling term is that date:
+    it is what the client is told, and no name may still carry a date that has passed.
+    """
     t = settings.terms
-    original = deadlines.handling_deadline(
-        dataclasses.replace(c, extended_until=None, extension_notice_date=None), t)
+    original = original_deadline(c, t)
     handling = deadlines.handling_deadline(c, t)
+    if expected and original and expected > original:
+        handling = expected
     if not c.received:
         ground = ""
     elif c.is_serious:
@@ -212,7 +274,7 @@ def _terms(c: Complaint, settings: Settings, expected: dt.date | None) -> dict[s
     if handling and original and handling != original:
         ground = f"verlengd; oorspronkelijk {dutch(original)}"
     destroy = deadlines.destroy_from(c, t)
-    return {
+    terms = {
         "reactie": dutch(deadlines.reaction_deadline(c, t)),
         "reactie_grond": f"binnen {t.reaction_days} dagen na ontvangst" if c.received else "",
         "afhandeling": dutch(handling), "afhandeling_grond": ground,
@@ -220,6 +282,16 @@ def _terms(c: Complaint, settings: Settings, expected: dt.date | None) -> dict[s
         "bewaren_tot": dutch(destroy),
         "bewaren": f"tot {dutch(destroy)}" if destroy else f"tot {_count(t.retention_years)} jaar na afhandeling",
     }
+    for name, cells in TERM_CELLS.items() if c.problems else ():
+        problems = [p for key in sorted(cells - (EXTENSION_CELLS if expected else set()))
+                    if (p := c.problem_for(key)) is not None]
+        if not problems:
+            continue
+        if name.endswith("_grond"):
+            terms[name] = unreadable_cell(problems[0])
+        elif name != "bewaren":  # "tot twee jaar na afhandeling" holds whatever the date
+            terms[name] = UNKNOWN
+    return terms
 
 
 def _third_party(client: str, settings: Settings) -> dict[str, Any]:

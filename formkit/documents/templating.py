@@ -112,6 +112,7 @@ class Renderer:
         self._asts: list[nodes.Template] = []
         self._uses: list[tuple[set[str], list[list[Any]]]] = []  # per part: free names, attribute paths
         self.names: set[str] = set()  # top-level names the template uses (klacht, brief, handtekening, ...)
+        self.used: set[str] = set()  # every name as far as the template spells it out: klacht.naam, termijn
         self._images: dict[str, bytes] = {}
         self._check()
 
@@ -143,6 +144,7 @@ class Renderer:
                 self.names |= free
                 paths = [_path(n) for n in self._asts[-1].find_all((nodes.Getattr, nodes.Getitem))]
                 self._uses.append((free, [p for p in paths if p]))
+                self.used |= _spelled_out(self._asts[-1], free)
             except TemplateSyntaxError as exc:
                 raise DocumentError(self._syntax_message(label, source, exc)) from None
 
@@ -248,6 +250,15 @@ def _path(node: nodes.Node) -> list[Any] | None:
         else:
             return None
         node = node.node
+
+
+def _spelled_out(ast: nodes.Template, free: set[str]) -> set[str]:
+    """The longest dotted names the template uses ('klacht.naam'), and free names used bare ('termijn')."""
+    lookups: list[nodes.Getattr | nodes.Getitem] = list(ast.find_all((nodes.Getattr, nodes.Getitem)))
+    inner = {id(n.node) for n in lookups}  # the part of a longer name, such as `klacht` in klacht.naam
+    names = {".".join(map(str, path)) for n in lookups if id(n) not in inner and (path := _path(n)) and path[0] in free}
+    names |= {n.name for n in ast.find_all(nodes.Name) if id(n) not in inner and n.name in free}
+    return names
 
 
 def _resolve(context: dict[str, Any], path: list[Any]) -> str | None:
