@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from formkit.check.report import write_check_report
     from formkit.documents.letters import make_documents
     from formkit.errors import FormkitError
-    from formkit.intake import import_forms
+    from formkit.intake import PlanChanged, apply_import, import_forms, plan_import, read_forms
     from formkit.pdf.forms import make_blank_form, make_prefilled_form
     from formkit.register.model import Complaint
     from formkit.register.reading import Register, read_register
@@ -50,17 +50,19 @@ _API = {
     "write_check_report": "check.report",
     "make_documents": "documents.letters",
     "make_blank_form": "pdf.forms", "make_prefilled_form": "pdf.forms",
-    "import_forms": "intake",
+    "import_forms": "intake", "read_forms": "intake", "plan_import": "intake", "apply_import": "intake",
+    "PlanChanged": "intake",
     "due_for_destruction": "retention", "destroy": "retention",
     "analyse_register": "analysis.figures", "write_report": "analysis.report",
     "init_workfolder": "workfolder.create", "run_demo": "workfolder.demo",
     "FormkitError": "errors",
 }
 __all__ = [
-    "Complaint", "FormkitError", "Register", "Settings", "analyse_register", "check_register", "destroy",
-    "due_for_destruction", "findings_to_json", "import_forms", "init_workfolder", "load_settings",
-    "make_blank_form", "make_documents", "make_prefilled_form", "mark_signals", "read_register", "run_demo",
-    "write_check_report", "write_report",
+    "Complaint", "FormkitError", "PlanChanged", "Register", "Settings", "analyse_register", "apply_import",
+    "check_register", "destroy", "due_for_destruction", "findings_to_json", "import_forms",
+    "init_workfolder", "load_settings", "make_blank_form", "make_documents", "make_prefilled_form",
+    "mark_signals", "plan_import", "read_forms", "read_register", "run_demo", "write_check_report",
+    "write_report",
 ]
 
 

@@ -1,8 +1,13 @@
-"""`formkit inlezen` from the CLI: real filled PDFs into a real register, conflicts, idempotency."""
+"""`formkit inlezen` from the CLI: real filled PDFs into a real register, conflicts, idempotency.
+
+Satisfaction forms are the ones formkit prefilled for a complaint (as the letter encloses them):
+only those are linked to a complaint (tests/test_intake_findings.py has the blank ones).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,7 +42,15 @@ def folder(workfolder):
                        "satisfaction": "3"})
     for kind in ("klacht", "tevredenheid"):
         make_form(kind, workfolder, workfolder.forms / f"{kind}.pdf")
+    for number in ("K-2026-001", "K-2026-002"):
+        prefilled(workfolder, number)
     return workfolder
+
+
+def prefilled(folder, number: str) -> Path:
+    """The satisfaction form formkit makes for a complaint (formulieren/tevredenheid K-....pdf)."""
+    complaint = read_register(folder.register).get(number)
+    return make_form("tevredenheid", folder, folder.forms / f"tevredenheid {number}.pdf", complaint)
 
 
 def run(folder, *args):
@@ -66,8 +79,10 @@ def test_complaint_form_becomes_a_new_row_cell_by_cell(folder, tmp_path, filler)
     assert new["Gewenste oplossing"] == "@iemand bellen" and new["Telefoon"] == "+31 6 12345678"
     assert new["Omschrijving"] == LONG, "4,000 characters with newlines, exact"
     assert "teruggebeld" in new["Opmerkingen"]
-    kept = list((folder.dossiers / "K-2026-003").glob("* ingelezen klachtenformulier.pdf"))
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    kept = list((folder.dossiers / "K-2026-003").glob(f"* ingelezen klachtenformulier {digest[:16]}.pdf"))
     assert len(kept) == 1 and kept[0].read_bytes() == pdf.read_bytes()
+    assert f"bewaard als {kept[0].relative_to(folder.root)}" in result.stdout
 
 
 def test_same_pdf_twice_changes_nothing(folder, tmp_path):
@@ -84,8 +99,8 @@ def test_same_pdf_twice_changes_nothing(folder, tmp_path):
 
 @pytest.mark.parametrize("score", ["1", "2", "3", "4", "5"])
 def test_satisfaction_form_fills_its_complaint(folder, tmp_path, score):
-    pdf = pdftk_fill(folder.forms / "tevredenheid.pdf", tmp_path / "t.pdf",
-                     {"klachtnummer": "K-2026-001", "tevredenheid": score, "binnen_week": "ja",
+    pdf = pdftk_fill(folder.forms / "tevredenheid K-2026-001.pdf", tmp_path / "t.pdf",
+                     {"tevredenheid": score, "binnen_week": "ja",
                       "opmerkingen": "Prima geholpen, é ë", "datum": "20 november 2026"})
     result = run(folder, pdf)
     assert result.exit_code == 0, result.output
@@ -96,12 +111,13 @@ def test_satisfaction_form_fills_its_complaint(folder, tmp_path, score):
 
 
 def test_conflict_is_reported_and_written_only_with_overwrite(folder, tmp_path):
-    pdf = pdftk_fill(folder.forms / "tevredenheid.pdf", tmp_path / "t.pdf",
-                     {"klachtnummer": "K-2026-002", "tevredenheid": "5", "datum": "20-11-2026"})
+    pdf = pdftk_fill(folder.forms / "tevredenheid K-2026-002.pdf", tmp_path / "t.pdf",
+                     {"tevredenheid": "5", "datum": "20-11-2026"})
     before = folder.register.read_bytes()
     result = run(folder, pdf)
     assert result.exit_code == 1
-    assert "conflict Tevredenheid: register '3', formulier '5'" in result.stdout
+    assert "conflict, niet overschreven: Tevredenheid (register '3', formulier '5')" in result.stdout
+    assert "conflict Tevredenheid: register '3', formulier '5'" in run(folder, "--dry-run", "--details", pdf).stdout
     c = read_register(folder.register).get("K-2026-002")
     assert c.satisfaction == "3", "never silently replaced"
     assert c.satisfaction_date == dt.date(2026, 11, 20), "the non-conflicting field goes in"
@@ -109,12 +125,13 @@ def test_conflict_is_reported_and_written_only_with_overwrite(folder, tmp_path):
     forced = run(folder, "--overwrite", pdf)
     assert forced.exit_code == 0, forced.output
     assert read_register(folder.register).get("K-2026-002").satisfaction == "5"
+    assert "al eerder ingelezen (K-2026-002)" in run(folder, "--overwrite", pdf).stdout, "done once resolved"
 
 
 def test_dry_run_writes_nothing(folder, tmp_path):
     pdf = pdftk_fill(folder.forms / "klacht.pdf", tmp_path / "a.pdf", COMPLAINT)
     before = folder.register.read_bytes()
-    result = run(folder, "--dry-run", pdf)
+    result = run(folder, "--dry-run", "--details", pdf)
     assert result.exit_code == 0
     assert "nieuwe klacht K-2026-003" in result.stdout and "Naam klager: Zoë Ümit" in result.stdout
     assert "Proefdraai" in result.stderr

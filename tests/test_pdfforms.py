@@ -13,11 +13,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.settings import Organisation, Settings
+from formkit.settings import Handler, Organisation, Settings
 from formkit.errors import FormkitError, PdfFormError
 from formkit.register.model import Complaint
-from formkit.pdf.fields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION
-from formkit.pdf.forms import make_form
+from formkit.pdf.fields import FIELDS, ID_FIELD, INFO_FORM, INFO_NUMBER, INFO_VERSION, MARKER_FIELD
+from formkit.pdf.forms import make_form, return_address_for
 from formkit.pdf.reading import MAX_PDF_BYTES, read_form
 
 from tests.pdffill import pdftk_fill, pypdf_fill, require_tool
@@ -208,11 +208,16 @@ def test_unknown_version(tmp_path: Path, blank: dict[str, Path]) -> None:
 
 
 def test_invalid_values_name_the_field(tmp_path: Path, blank: dict[str, Path]) -> None:
+    """What a filler lets a client type wrongly is one warning and the field not taken; what no
+    filler can give (a radio value the form does not offer) refuses the form, naming the field."""
     path = pypdf_fill(blank["klacht"], tmp_path / "fout.pdf", {"naam": "A", "email": "zoe@", "datum": "31-02-2026"})
-    message = bad(path, "E-mail", "'zoe@'", "Datum", "bestaat niet")
-    assert "Naam" not in message
-    number = pypdf_fill(blank["tevredenheid"], tmp_path / "nummer.pdf", {"klachtnummer": "14", "tevredenheid": "/2"})
-    bad(number, "Klachtnummer", "'14'")
+    form = read_form(path)
+    assert form.values == {"name": "A", "channel": "klachtenformulier"} and set(form.skipped) == {"email", "received"}
+    assert any("'E-mail'" in w and "'zoe@'" in w and "niet overgenomen" in w for w in form.warnings), form.warnings
+    assert any("'Datum'" in w and "bestaat niet" in w for w in form.warnings), form.warnings
+    number = read_form(pypdf_fill(blank["tevredenheid"], tmp_path / "nummer.pdf",
+                                  {"klachtnummer": "14", "tevredenheid": "/2"}))
+    assert "number" not in number.values and any("'14'" in w for w in number.warnings)
     optional = read_form(pypdf_fill(blank["klacht"], tmp_path / "opt.pdf", {"naam": "A", "klachtnummer": "14"}))
     assert "number" not in optional.values and any("'14'" in w for w in optional.warnings)
     score = _edit(blank["tevredenheid"], tmp_path / "score.pdf",
@@ -221,6 +226,82 @@ def test_invalid_values_name_the_field(tmp_path: Path, blank: dict[str, Path]) -
     kind = _edit(blank["klacht"], tmp_path / "type.pdf",
                  lambda w: _field(w, "type_klant").__setitem__(NameObject("/V"), NameObject("/overheid")))
     bad(kind, "Type klant", "particulier of bedrijf")
+
+
+@pytest.mark.parametrize("filler", [pdftk_fill, pypdf_fill])
+def test_a_us_style_date_is_one_warning_not_a_refused_form(tmp_path: Path, blank: dict[str, Path], filler) -> None:
+    form = read_form(filler(blank["klacht"], tmp_path / "us.pdf", {**COMPLAINT, "datum": "11/28/2026"}))
+    assert form.values == {k: v for k, v in EXPECTED.items() if k != "received"}
+    assert form.skipped == ["received"]
+    assert form.warnings == ["Veld 'Datum': '11/28/2026' bestaat niet als datum (verwacht dag-maand-jaar, zoals "
+                             "24-11-2026); niet overgenomen."]
+
+
+def test_prefilled_forms_carry_formkits_marker(tmp_path: Path, settings: Settings) -> None:
+    """Hidden read-only field and document-info key with the number; the visible number is read-only."""
+    c = Complaint(number="K-2026-014", name="Jérôme", received=dt.date(2026, 11, 2))
+    for kind in ("klacht", "tevredenheid"):
+        path = make_form(kind, settings, tmp_path / f"{kind}-K-2026-014.pdf", c)
+        reader = PdfReader(path)
+        fields = reader.get_fields()
+        assert fields[MARKER_FIELD]["/V"] == "K-2026-014" and reader.metadata[INFO_NUMBER] == "K-2026-014"
+        assert int(fields[MARKER_FIELD]["/Ff"]) & 1 and int(fields["klachtnummer"]["/Ff"]) & 1  # read-only
+        widget = next(a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object()["/T"] == MARKER_FIELD)
+        assert int(widget["/F"]) & 2, "hidden"
+        assert read_form(pypdf_fill(path, tmp_path / f"{kind}-ingevuld.pdf", {"tevredenheid": "/4", "naam": "J"}
+                                    if kind == "tevredenheid" else {"omschrijving": "Te laat."})).prefilled_for \
+            == "K-2026-014"
+    blank = make_form("tevredenheid", settings, tmp_path / "leeg.pdf")
+    assert MARKER_FIELD not in PdfReader(blank).get_fields() and INFO_NUMBER not in PdfReader(blank).metadata
+    typed = read_form(pypdf_fill(blank, tmp_path / "getypt.pdf", {"klachtnummer": "K-2026-014", "tevredenheid": "/4"}))
+    assert typed.values["number"] == "K-2026-014" and typed.prefilled_for is None, "typing is no marker"
+    unnumbered = make_form("klacht", settings, tmp_path / "zonder.pdf", Complaint(name="Piet"))
+    assert MARKER_FIELD not in PdfReader(unnumbered).get_fields()
+
+
+def test_a_marker_that_was_changed_is_refused(tmp_path: Path, settings: Settings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_form("tevredenheid", settings, tmp_path / "t.pdf", Complaint(number="K-2026-014"))
+
+    def retyped(writer: PdfWriter) -> None:
+        _field(writer, MARKER_FIELD)[NameObject("/V")] = TextStringObject("K-2026-001")
+        _field(writer, "tevredenheid")[NameObject("/V")] = NameObject("/4")
+
+    edited = _edit(path, tmp_path / "ander.pdf", retyped)
+    from formkit.pdf import reading
+
+    real = reading.load_fields
+
+    def with_number_info(p: Path, data: bytes):  # as pdf/raw.py gives the info once it reads INFO_NUMBER
+        fields, info, xfa, declared = real(p, data)
+        return fields, {**info, INFO_NUMBER: str(PdfReader(p).metadata[INFO_NUMBER])}, xfa, declared
+
+    monkeypatch.setattr(reading, "load_fields", with_number_info)
+    bad(edited, "aangepast", "kenmerk van de klacht")
+    assert read_form(_edit(path, tmp_path / "goed.pdf", lambda w: _field(w, "tevredenheid").__setitem__(
+        NameObject("/V"), NameObject("/4")))).prefilled_for == "K-2026-014"
+    garbage = _edit(path, tmp_path / "onzin.pdf", lambda w: _field(w, MARKER_FIELD).__setitem__(
+        NameObject("/V"), TextStringObject("klacht veertien")))
+    monkeypatch.setattr(reading, "load_fields", real)
+    bad(garbage, "kenmerk van de klacht")
+
+
+def test_the_return_address_is_the_one_given(tmp_path: Path, settings: Settings) -> None:
+    """The satisfaction letter and the form it encloses name the same address (the handler's)."""
+    def text(path: Path) -> str:
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+    c = Complaint(number="K-2026-014", handler="Yvonne Lips")
+    default = make_form("tevredenheid", settings, tmp_path / "org.pdf", c)
+    assert "Stuur het ingevulde formulier naar klachten@example.nl." in text(default)
+    given = make_form("tevredenheid", settings, tmp_path / "beh.pdf", c, return_address="y.lips@example.nl")
+    assert "formulier naar y.lips@example.nl." in text(given) and "naar klachten@example.nl" not in text(given)
+    handler = Settings(root=tmp_path, organisation=settings.organisation,
+                       handlers=(Handler(name="Yvonne Lips", email="y.lips@example.nl"),))
+    assert return_address_for(handler, c) == "y.lips@example.nl"
+    assert return_address_for(handler, Complaint(handler="Iemand Anders")) == "klachten@example.nl"
+    complaint_form = make_form("klacht", settings, tmp_path / "k.pdf", return_address="info@example.nl")
+    assert "naar info@example.nl." in text(complaint_form)
 
 
 @needs_pdftk

@@ -40,18 +40,21 @@ def pdf_form_command(ctx: click.Context, soort: str, nummer: str | None, overwri
 @click.argument("paden", nargs=-1, required=True, type=click.Path(path_type=Path))
 @dry_run_option
 @overwrite_option
+@click.option("--details", is_flag=True, help="Toon ook elk gelezen veld.")
 @click.pass_context
-def import_command(ctx: click.Context, paden: tuple[Path, ...], dry_run: bool, overwrite: bool) -> None:
+def import_command(ctx: click.Context, paden: tuple[Path, ...], dry_run: bool, overwrite: bool,
+                   details: bool) -> None:
     """Lees ingevulde PDF-formulieren (bestanden of mappen) in het register.
 
-    Een klachtenformulier wordt een nieuwe klacht met het volgende nummer; een
-    tevredenheidsformulier vult Tevredenheid bij zijn klacht. Een andere waarde dan in het
-    register is een conflict en wordt alleen met --overwrite geschreven.
+    Een klachtenformulier wordt een nieuwe klacht met het volgende nummer; een formulier dat
+    formkit voor een klacht heeft ingevuld, vult die klacht aan (een tevredenheidsformulier vult
+    Tevredenheid). Een andere waarde dan in het register is een conflict en wordt alleen met
+    --overwrite geschreven. Per bestand een regel; daarna de bestanden die niet te lezen waren.
 
     \b
     Voorbeeld:
       formkit inlezen ~/Downloads/klachtenformulier.pdf
-      formkit inlezen --dry-run binnengekomen/
+      formkit inlezen --dry-run --details binnengekomen/
     """
     from formkit.intake import collect_pdfs, describe, import_forms  # pypdf and its workers: only this command
 
@@ -62,25 +65,37 @@ def import_command(ctx: click.Context, paden: tuple[Path, ...], dry_run: bool, o
     if not files:
         warn("Geen PDF-bestanden gevonden.")
         ctx.exit(0)
-    outcomes = import_forms(ctx.obj.settings, files, dry_run=dry_run, overwrite=overwrite,
-                            progress=progress("Inlezen", threshold=10))
-    for outcome in outcomes:
-        lines = describe(outcome)
-        if outcome.status == "fout":
-            error(lines[0])
-        else:
-            click.echo("\n".join(lines))
-    counts = {s: sum(o.status == s for o in outcomes)
-              for s in ("nieuw", "bijgewerkt", "ongewijzigd", "al-ingelezen", "conflict", "fout")}
-    summary = ", ".join(f"{n} {label}" for label, n in (
-        ("nieuw", counts["nieuw"]), ("bijgewerkt", counts["bijgewerkt"]), ("ongewijzigd", counts["ongewijzigd"]),
-        ("al eerder ingelezen", counts["al-ingelezen"]), ("met conflict", counts["conflict"]),
-        ("niet te lezen", counts["fout"])) if n)
-    info(("Proefdraai, niets opgeslagen: " if dry_run else "Ingelezen: ") + (summary or "niets"))
-    if counts["conflict"] and not overwrite:
-        warn("Conflicten zijn niet overschreven; gebruik --overwrite om de waarden van het formulier te nemen.")
-    if not dry_run:
-        for outcome in outcomes:
+    settings = ctx.obj.settings
+    plan = import_forms(settings, files, dry_run=dry_run, overwrite=overwrite,
+                        progress=progress("Inlezen", threshold=10))
+    for outcome in plan:  # data: one line per file (and its fields with --details)
+        if outcome.status != "fout":
+            lines = describe(outcome, details)
             if outcome.kept_as is not None:
-                show_path(outcome.kept_as)
-    ctx.exit(1 if any(o.needs_attention for o in outcomes) else 0)
+                lines[0] += f" (bewaard als {_shown(outcome.kept_as, settings.root)})"
+            click.echo("\n".join(lines))
+    for outcome in plan:  # then what needs reading: warnings, the files that could not be read, notes
+        if outcome.status != "fout":
+            for warning in outcome.warnings:
+                warn(f"Let op: {outcome.path.name}: {warning}")
+    for outcome in plan:
+        if outcome.status == "fout":
+            error(outcome.message)
+    for note in plan.notes:
+        warn(f"Let op: {note}")
+    summary = ", ".join(f"{n} {label}" for label, n in (
+        ("nieuw", plan.count("nieuw")), ("bijgewerkt", plan.count("bijgewerkt")),
+        ("ongewijzigd", plan.count("ongewijzigd")), ("al eerder ingelezen", plan.count("al-ingelezen")),
+        ("met conflict", plan.count("conflict")), ("niet ingelezen", plan.count("fout"))) if n)
+    info(("Proefdraai, niets opgeslagen: " if dry_run else "Ingelezen: ") + (summary or "niets"))
+    if plan.count("conflict") and not overwrite:
+        warn("Conflicten zijn niet overschreven; gebruik --overwrite om de waarden van het formulier te nemen.")
+    ctx.exit(1 if plan.needs_attention else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A kept copy's path, from the working folder when it lies inside (shorter on the line)."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,6 +1,6 @@
 """The fields of formkit's PDF forms, their register columns, and how a form names itself.
 
-Shared by `pdfforms` (writing) and `pdfimport` (reading), so that both agree on every name.
+Shared by `forms` (writing) and `reading` (reading), so that both agree on every name.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ TITLES = {"klacht": "Klachtenformulier", "tevredenheid": "Tevredenheidsformulier
 ID_FIELD = "formkit_id"
 INFO_FORM = "/FormkitForm"  # custom document-info keys; the hidden field is the second carrier
 INFO_VERSION = "/FormkitVersion"
+# A form formkit prefilled for one complaint carries that complaint's number twice: in a hidden,
+# read-only field and in the document info. Only this marker links a returned form to a complaint;
+# the visible Klachtnummer field is what the client typed (on a blank form, anything at all).
+MARKER_FIELD = "formkit_klachtnummer"
+INFO_NUMBER = "/FormkitKlachtnummer"
 
 SCORE_LABELS = ("zeer ontevreden", "ontevreden", "neutraal", "tevreden", "zeer tevreden")
 YES_NO = ("ja", "nee")

@@ -1,6 +1,8 @@
 """Fillable PDF forms (AcroForm) that clients fill in on screen or on paper and send back.
 
-Field names and their register columns are in `pdffields`, shared with `pdfimport`.
+Field names and their register columns are in `fields`, shared with `reading`. A form made for
+one complaint carries formkit's marker (its number in a hidden read-only field and in the document
+info): only such a form updates that complaint when it comes back.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from formkit.pdf.fields import (
     FORM_VERSION,
     ID_FIELD,
     INFO_FORM,
+    INFO_NUMBER,
     INFO_VERSION,
     KINDS,
+    MARKER_FIELD,
     SCORE_LABELS,
     TITLES,
     YES_NO,
@@ -36,7 +40,7 @@ from formkit.pdf.fields import (
 )
 from formkit.register.columns import CLIENT_TYPES
 from formkit.register.model import Complaint
-from formkit.register.reading import read_register
+from formkit.register.reading import NUMBER_RE, normalise_number, read_register
 from formkit.settings import Settings
 
 # Look of the form.
@@ -54,10 +58,11 @@ FONT, BOLD = "Helvetica", "Helvetica-Bold"  # standard fonts: WinAnsi covers é 
 class _Sheet:
     """A top-down cursor over A4 pages that draws labels and places AcroForm fields."""
 
-    def __init__(self, canvas: Canvas, kind: str, settings: Settings):
+    def __init__(self, canvas: Canvas, kind: str, settings: Settings, return_address: str):
         self.c = canvas
         self.kind = kind
         self.settings = settings
+        self.return_address = return_address  # where the client sends the filled-in form
         self.page = 1
         self.deferred: dict[str, str] = {}  # prefill values reportlab cannot draw; set by pypdf
         self.y = PAGE_H - MARGIN
@@ -150,12 +155,14 @@ class _Sheet:
         long = field.kind == "long"
         if value and not _drawable(value):
             self.deferred[field.name], value = value, ""
+        flags = "multiline doNotSpellCheck" if long else "doNotSpellCheck"
+        if field.kind == "number" and value:  # a prefilled number is the complaint's: the client cannot retype it
+            flags += " readOnly"
         self.c.acroForm.textfield(
             name=field.name, tooltip=field.label, value=value, x=x, y=y, width=w, height=h,
             fontName=FONT, fontSize=10, textColor=Color(0, 0, 0), fillColor=FIELD_FILL,
             borderColor=FIELD_BORDER, borderWidth=0.8, borderStyle="solid", maxlen=0,
-            fieldFlags="multiline doNotSpellCheck" if long else "doNotSpellCheck",
-            annotationFlags="print",
+            fieldFlags=flags, annotationFlags="print",
         )
 
     def choices(self, field: FormField, question: str, labels: tuple[str, ...], selected: str | None,
@@ -213,6 +220,14 @@ class _Sheet:
             fieldFlags="readOnly", annotationFlags="hidden", tooltip="formkit",
         )
 
+    def marker_field(self, number: str) -> None:
+        """Hidden, read-only field with the complaint's number: the form was made for that complaint."""
+        self.c.acroForm.textfield(
+            name=MARKER_FIELD, value=number, x=MARGIN + 130, y=PAGE_H - 20, width=80, height=12,
+            fontName=FONT, fontSize=6, fillColor=None, borderWidth=0, maxlen=0,
+            fieldFlags="readOnly", annotationFlags="hidden", tooltip="formkit",
+        )
+
 
 def _drawable(text: str) -> bool:
     """True when reportlab's field appearance (Helvetica, its Latin-1-like encoding) shows `text` right."""
@@ -231,7 +246,7 @@ def _complaint_page(sheet: _Sheet, c: Complaint | None) -> None:
     org = sheet.settings.organisation.name
     f = lambda name: _field("klacht", name)  # noqa: E731
     v = lambda attr: str(getattr(c, attr, None) or "") if c else ""  # noqa: E731
-    send = sheet.settings.organisation.email
+    send = sheet.return_address
     sheet.header(
         f"Bent u niet tevreden over {org}? Laat het ons dan zo snel mogelijk weten. U kunt dit "
         "formulier op de computer invullen en opslaan, of afdrukken en met de hand invullen."
@@ -278,7 +293,7 @@ def _complaint_page(sheet: _Sheet, c: Complaint | None) -> None:
 def _satisfaction_page(sheet: _Sheet, c: Complaint | None) -> None:
     org = sheet.settings.organisation.name
     f = lambda name: _field("tevredenheid", name)  # noqa: E731
-    send = sheet.settings.organisation.email
+    send = sheet.return_address
     about = f" van {dutch(c.received)}" if c and c.received else ""
     sheet.header(
         f"Onlangs hebben wij uw klacht{about} afgehandeld. Wij horen graag hoe tevreden u bent over "
@@ -299,8 +314,9 @@ def _satisfaction_page(sheet: _Sheet, c: Complaint | None) -> None:
     sheet.paragraph(f"Hartelijk dank voor uw medewerking. {org}", size=9)
 
 
-def _render(kind: str, settings: Settings, complaint: Complaint | None) -> bytes:
-    """Draw the form with reportlab, then stamp the id into the document info with pypdf."""
+def _render(kind: str, settings: Settings, complaint: Complaint | None, return_address: str) -> bytes:
+    """Draw the form with reportlab, then stamp the id (and the marker) into the document info with pypdf."""
+    marker = _marker(complaint)
     raw = io.BytesIO()
     canvas = Canvas(raw, pagesize=A4, pageCompression=1)
     org = settings.organisation.name
@@ -309,15 +325,18 @@ def _render(kind: str, settings: Settings, complaint: Complaint | None) -> bytes
     canvas.setSubject(form_id(kind))
     canvas.setCreator("formkit")
     canvas.setKeywords(f"{form_id(kind)}, klachtenprocedure")
-    sheet = _Sheet(canvas, kind, settings)
+    sheet = _Sheet(canvas, kind, settings, return_address)
     sheet.id_field()
+    if marker:
+        sheet.marker_field(marker)
     (_complaint_page if kind == "klacht" else _satisfaction_page)(sheet, complaint)
     sheet.footer()
     canvas.showPage()
     canvas.save()
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw.getvalue())))
-    writer.add_metadata({INFO_FORM: form_name(kind), INFO_VERSION: FORM_VERSION})
+    writer.add_metadata({INFO_FORM: form_name(kind), INFO_VERSION: FORM_VERSION}
+                        | ({INFO_NUMBER: marker} if marker else {}))
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject("nl-NL")
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
@@ -332,12 +351,20 @@ def _render(kind: str, settings: Settings, complaint: Complaint | None) -> bytes
             annot = ref.get_object()
             if (name := annot.get("/T")) in sheet.deferred:
                 annot[NameObject("/V")] = TextStringObject(sheet.deferred[name])
+            if name == MARKER_FIELD and marker:  # "reset form" in a viewer keeps the marker
+                annot[NameObject("/DV")] = TextStringObject(marker)
             annot.pop("/MaxLen", None)  # no length limit on any field (reportlab's default is 100)
             if "/MK" in annot and "/CA" in annot["/MK"] and "/DA" not in annot:  # check/radio mark
                 annot[NameObject("/DA")] = TextStringObject("/ZaDb 0 Tf 0 g")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _marker(complaint: Complaint | None) -> str | None:
+    """The number a prefilled form is marked with: the complaint's, when it is a real Klachtnummer."""
+    number = normalise_number(complaint.number or "") if complaint is not None else ""
+    return number if NUMBER_RE.match(number) else None
 
 
 def _add_zapf(writer: PdfWriter) -> None:
@@ -384,7 +411,16 @@ def make_prefilled_form(settings: Settings, kind: str, number: str, *, overwrite
     if target.exists() and not overwrite:
         raise FormkitError(f"{target} bestaat al; niet overschreven.", Hint.OVERWRITE)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return make_form(kind, settings, target, complaint)
+    return make_form(kind, settings, target, complaint, return_address=return_address_for(settings, complaint))
+
+
+def return_address_for(settings: Settings, complaint: Complaint) -> str:
+    """Where a client returns a form about this complaint: the handler's e-mail, else the organisation's.
+
+    The same address the letters give (brief.email), so a letter and the form it encloses agree.
+    """
+    handler = settings.handler(complaint.handler)
+    return " ".join((handler.email if handler else "").split()) or settings.organisation.email
 
 
 def _check_kind(kind: str) -> None:
@@ -392,9 +428,16 @@ def _check_kind(kind: str) -> None:
         raise InputError(f"Onbekende formuliersoort '{kind}': kies uit {' of '.join(KINDS)}.")
 
 
-def make_form(kind: str, settings: Settings, path: Path, complaint: Complaint | None = None) -> Path:
-    """Write a fillable form ("klacht" or "tevredenheid"), prefilled from `complaint` if given."""
+def make_form(kind: str, settings: Settings, path: Path, complaint: Complaint | None = None, *,
+              return_address: str | None = None) -> Path:
+    """Write a fillable form ("klacht" or "tevredenheid"), prefilled from `complaint` if given.
+
+    A complaint with a Klachtnummer marks the form as made for it (see the module docstring).
+    return_address: the e-mail address the form asks the client to send it to; default the
+    organisation's (a letter enclosing the form passes the one the letter names).
+    """
     _check_kind(kind)
     path = Path(path)
-    _write_atomic(path, _render(kind, settings, complaint))
+    address = settings.organisation.email if return_address is None else return_address
+    _write_atomic(path, _render(kind, settings, complaint, address.strip()))
     return path

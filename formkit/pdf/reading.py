@@ -1,14 +1,18 @@
 """Read a returned, filled-in formkit PDF form into register values (no register writing here).
 
-Where the answers go (see pdffields.FIELDS for field -> column):
+Where the answers go (see fields.FIELDS for field -> column):
 - every field with a register column gives that column's value (text, or a date for dates);
 - a complaint form also gives Wijze van indienen = "klachtenformulier"; its checkbox
   "Ik wil graag teruggebeld worden" becomes Opmerkingen "Klachtenformulier: wil graag teruggebeld worden";
 - a satisfaction form's ja/nee questions and its Opmerkingen field are composed into one
   Opmerkingen text: "Tevredenheidsformulier: binnen een week benaderd: ja; ...\\nOpmerkingen: <text>".
 Text stays exact (formulas like =HYPERLINK(...) are only text); newlines become \\n, control
-characters are dropped, outer whitespace is trimmed. Every problem is a PdfFormError with a
-Dutch message that names the file; no other exception type escapes `read_form`.
+characters are dropped, outer whitespace is trimmed. A value the client typed wrongly (a date as
+11/28/2026, an e-mail address without domain, a Klachtnummer that is none) is not taken: a warning
+says so and the rest of the form still counts. A form that cannot be used at all is a
+PdfFormError with a Dutch message that names the file; no other exception type escapes `read_form`.
+A form formkit prefilled for a complaint carries its number as a marker (`prefilled_for`); the
+typed Klachtnummer is only what the client typed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,18 @@ from pathlib import Path
 
 from formkit.dates import DateParseError, parse_date_text
 from formkit.errors import PdfFormError
-from formkit.pdf.fields import FIELDS, ID_FIELD, INFO_FORM, INFO_VERSION, KINDS, KNOWN_VERSIONS, TITLES, FormField
+from formkit.pdf.fields import (
+    FIELDS,
+    ID_FIELD,
+    INFO_FORM,
+    INFO_NUMBER,
+    INFO_VERSION,
+    KINDS,
+    KNOWN_VERSIONS,
+    MARKER_FIELD,
+    TITLES,
+    FormField,
+)
 from formkit.pdf.raw import LimitReachedError, RawField, TooMuchData, load_fields, quiet_pypdf
 
 MAX_PDF_BYTES = 20 * 2**20  # larger files are refused unread (hostile or not a form)
@@ -33,6 +48,7 @@ _ID_RE = re.compile(r"^formkit-([a-z]+)/(\S+)$")
 _NUMBER_RE = re.compile(r"^K-\d{4}-\d{3,}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _OFF = ("", "off")
+TYPED = ("date", "email", "number")  # kinds of field a client types freely: a mistake there is no refusal
 FormValue = str | dt.date
 
 
@@ -47,6 +63,8 @@ class ImportedForm:
     values: dict[str, FormValue]  # register column key -> text or date; only non-empty values
     warnings: list[str]  # Dutch, non-fatal
     raw: dict[str, str] = field(default_factory=dict)  # PDF field name -> cleaned text (non-empty)
+    prefilled_for: str | None = None  # the Klachtnummer formkit made this form for (its marker), if any
+    skipped: list[str] = field(default_factory=list)  # column keys whose typed value was not taken
 
 
 def read_form(path: Path) -> ImportedForm:
@@ -82,9 +100,11 @@ def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedFor
             raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn niet te lezen.")
         raise _flattened(path)
     kind, version = _identify(path, fields, info, notes)
-    values, raw = _values(path, kind, fields, notes)
+    marker = _marker(path, fields, info)
+    skipped: list[str] = []
+    values, raw = _values(path, kind, fields, notes, skipped)
     return ImportedForm(path=path, kind=kind, version=version, sha256=hashlib.sha256(data).hexdigest(),
-                        values=values, warnings=notes, raw=raw)
+                        values=values, warnings=notes, raw=raw, prefilled_for=marker, skipped=skipped)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -170,6 +190,28 @@ def _identify(path: Path, fields: dict[str, RawField], info: dict[str, str],
     return kind, version
 
 
+def _marker(path: Path, fields: dict[str, RawField], info: dict[str, str]) -> str | None:
+    """The number of the complaint formkit prefilled this form for: hidden field and document info.
+
+    Either carrier alone counts (some programs drop the document info on saving); when both are
+    there they must agree, and a marker that is no Klachtnummer is refused: a form linked to the
+    wrong complaint would write into it.
+    """
+    found = []
+    if (hidden := _find(fields, MARKER_FIELD)) is not None and hidden.kind != "empty":
+        found.append(_clean(hidden.value) if hidden.kind == "text" else "?")
+    if text := _clean(info.get(INFO_NUMBER, "")):
+        found.append(text)
+    numbers = {re.sub(r"\s+", "", n).upper() for n in found}
+    if not numbers:
+        return None
+    number = numbers.pop()
+    if numbers or not _NUMBER_RE.match(number):
+        raise PdfFormError(f"{path}: het formulier is aangepast: het kenmerk van de klacht waarvoor formkit het "
+                           "maakte is onleesbaar of tegenstrijdig. Neem de antwoorden zelf over in het register.")
+    return number
+
+
 def _button(spec: FormField, raw: RawField, notes: list[str]) -> str | None:
     """The chosen export value of a checkbox or radio group; a widget shown 'on' wins over /V."""
     stored = raw.value.strip().lstrip("/") if raw.kind in ("text", "name", "number") else ""
@@ -198,9 +240,10 @@ def _option(raw: RawField, state: str) -> str:
     return state
 
 
-def _values(path: Path, kind: str, fields: dict[str, RawField],
-            notes: list[str]) -> tuple[dict[str, FormValue], dict[str, str]]:
-    """Field values -> register column keys, validated; all bad values in one error."""
+def _values(path: Path, kind: str, fields: dict[str, RawField], notes: list[str],
+            skipped: list[str]) -> tuple[dict[str, FormValue], dict[str, str]]:
+    """Field values -> register column keys, validated; a mistyped value is a note (and `skipped`),
+    a value no filler can give (a damaged or altered form) is an error, all of them in one."""
     values: dict[str, FormValue] = {}
     raw_out: dict[str, str] = {}
     errors: list[str] = []
@@ -234,8 +277,9 @@ def _values(path: Path, kind: str, fields: dict[str, RawField],
                 notes.append(f"Veld '{spec.label}': onbekend antwoord '{text}' genegeerd.")
         else:
             result, reason = _validate(spec, text, notes)
-            if reason and spec.kind == "number" and kind == "klacht":  # optional there: keep the complaint
-                notes.append(f"Klachtnummer '{text}' is geen geldig klachtnummer en is niet overgenomen.")
+            if reason and spec.kind in TYPED:  # the client's typing: the rest of the form still counts
+                notes.append(f"Veld '{spec.label}': {reason}; niet overgenomen.")
+                skipped.append(spec.key)
             elif reason or result is None:
                 errors.append(f"{spec.label}: {reason}")
             else:
@@ -271,7 +315,8 @@ def _validate(spec: FormField, text: str, notes: list[str]) -> tuple[FormValue |
         try:
             day = parse_date_text(text)
         except DateParseError as exc:
-            return None, str(exc)
+            reason = str(exc)
+            return None, reason if "verwacht" in reason else f"{reason} (verwacht dag-maand-jaar, zoals 24-11-2026)"
         if day > dt.date.today():
             notes.append(f"Veld '{spec.label}': de datum {day:%d-%m-%Y} ligt in de toekomst.")
         return day, ""
@@ -314,6 +359,4 @@ def _compose(path: Path, kind: str, values: dict[str, FormValue], answers: list[
     values["remarks"] = "\n".join(lines)
     if "satisfaction" not in values:
         notes.append("De score voor tevredenheid (1 tot en met 5) is niet ingevuld.")
-    if "number" not in values:
-        notes.append("Het klachtnummer is niet ingevuld: koppel het formulier zelf aan de juiste klacht.")
     return values
