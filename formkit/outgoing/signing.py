@@ -41,6 +41,7 @@ from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
 
 from formkit.dates import dutch
 from formkit.errors import FormkitError, Hint
+from formkit.settings import CONFIG_NAME, Settings
 
 FIELD = "Handtekening"
 PASSWORD_VARIABLE = "FORMKIT_CERTIFICAAT_WACHTWOORD"
@@ -65,6 +66,16 @@ class Certificate:
     def holder(self) -> str:
         names = self.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
         return str(names[0].value) if names else self.certificate.subject.rfc4514_string()
+
+
+def certificate_for(settings: Settings, password: str | None, today: dt.date | None = None) -> Certificate:
+    """The certificate [ondertekening] names, checked (see load_certificate)."""
+    if not settings.signing.certificate:
+        raise CertificateError(f"Er is geen certificaat ingesteld om mee te ondertekenen. Vul in "
+                               f"{settings.root / CONFIG_NAME} bij [ondertekening] certificaat = '...' in "
+                               "(een .p12- of .pfx-bestand).")
+    path = Path(settings.signing.certificate)
+    return load_certificate(path if path.is_absolute() else settings.root / path, password, today)
 
 
 def load_certificate(path: Path, password: str | None, today: dt.date | None = None) -> Certificate:

@@ -14,14 +14,15 @@ from formkit.check.output import summary_line
 from formkit.check.report import write_check_report
 from formkit.dates import dutch_short
 from formkit.documents.convert import find_soffice, to_pdf
-from formkit.documents.letters import plan, produce
+from formkit.documents.letters import Batch, plan, produce
 from formkit.errors import ConversionError, FormkitError
 from formkit.intake import describe, import_forms
-from formkit.pdf.forms import make_form
+from formkit.outgoing.send import finish_letters
+from formkit.pdf.forms import form_path, make_form, return_address_for
 from formkit.register.reading import read_register
 from formkit.register.storage import update_register
 from formkit.retention import due_for_destruction
-from formkit.settings import CONFIG_NAME
+from formkit.settings import CONFIG_NAME, Settings, load_settings
 from formkit.workfolder.create import init_workfolder
 from formkit.workfolder.demo_data import demo_rows, numbered
 
@@ -61,7 +62,7 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
         raise FormkitError(f"In {Path(folder).resolve()} staat al {what}; formkit demo maakt er een nieuwe. "
                            "Kies een andere map (formkit demo ANDERE-MAP) of verwijder deze eerst.")
     result = init_workfolder(folder)
-    settings = result.settings
+    settings = _invented_addresses(result.settings)
     yield f"Werkmap gemaakt: {settings.root}", None
     rows = numbered(demo_rows(today), today)
     with update_register(settings, "demo") as update:
@@ -85,8 +86,13 @@ def _forms(settings, today: dt.date) -> Iterator[Step]:
         fill_form(blanks["klacht"], inbox / f"klachtenformulier {n}.pdf", {**values, "datum": dutch_short(today)})
     waiting = next(c for c in read_register(settings.register).complaints
                    if (c.remarks or "").endswith("tevredenheidsformulier verstuurd"))
-    fill_form(blanks["tevredenheid"], inbox / f"tevredenheid {waiting.number}.pdf", {
-        "klachtnummer": waiting.number_text, "naam": waiting.name or "", "tevredenheid": "/4", "binnen_week": "/ja",
+    # the form the satisfaction letter enclosed, prefilled for its complaint: only such a form is
+    # linked to a complaint when it comes back (a number typed on a blank one is not)
+    sent = make_form("tevredenheid", settings, form_path(settings, "tevredenheid", waiting.number_text, today),
+                     waiting, return_address=return_address_for(settings, waiting))
+    yield f"Tevredenheidsformulier voor {waiting.number_text}, zoals de brief het meestuurt:", sent
+    fill_form(sent, inbox / f"tevredenheid {waiting.number}.pdf", {
+        "tevredenheid": "/4", "binnen_week": "/ja",
         "oplossing": "/ja", "voortgang": "/nee", "aanbevelen": "/ja",
         "opmerkingen": "Goed opgelost, maar ik hoorde lang niets.", "datum": dutch_short(today),
     })
@@ -123,9 +129,30 @@ def _documents(settings, today: dt.date) -> Iterator[Step]:
         except ConversionError as exc:
             yield f"Geen PDF: {exc.message}", None
     for item, pdf_path in zip(made, pdfs, strict=True):
+        item.pdf = pdf_path
         for path in (item.docx, pdf_path, *item.extra):
             if path is not None:
                 yield "", path
+    feedback = [item for item in made if item.docx.name.split()[1] == "terugkoppeling" and item.pdf]
+    if feedback:  # one letter as the officer would send it: an e-mail draft with the PDF attached
+        batch = Batch("terugkoppeling", feedback[:1])
+        finish_letters(settings, batch, mail=True, certificate=None)
+        if feedback[0].draft is not None:
+            yield "E-mailconcept, klaar om te versturen (formkit brief ... --mail):", feedback[0].draft
+
+
+def _invented_addresses(settings: Settings) -> Settings:
+    """The demo's handlers get invented e-mail addresses (example.org), so its drafts have a sender."""
+    toml = settings.root / CONFIG_NAME
+    text = toml.read_text(encoding="utf-8")
+    for handler in settings.handlers:
+        address = ".".join(handler.name.lower().split()).replace("..", ".") + "@example.org"
+        at = text.find(f'naam = "{handler.name}"')
+        blank = text.find('email = ""', at)
+        if at >= 0 and blank >= 0:
+            text = text[:blank] + f'email = "{address}"' + text[blank + len('email = ""'):]
+    toml.write_text(text, encoding="utf-8")
+    return load_settings(settings.root)
 
 
 def _check(settings, today: dt.date) -> Iterator[Step]:
