@@ -40,6 +40,7 @@ from formkit.analysis.text import (
 from formkit.atomic import atomic_write
 from formkit.dates import dutch
 from formkit.documents import bundled_templates
+from formkit.documents.convert import Converter, to_pdf
 from formkit.errors import DocumentError, InputError
 from formkit.register.model import Complaint
 from formkit.settings import Settings
@@ -60,8 +61,11 @@ def report_format(path: Path) -> str:
     return suffix
 
 
-def write_report(a: Analysis, path: Path, settings: Settings) -> Path:
-    """Write the report the suffix asks for (.xlsx, .docx or .pdf); returns the path written."""
+def write_report(a: Analysis, path: Path, settings: Settings, converter: Converter | None = None) -> Path:
+    """Write the report the suffix asks for (.xlsx, .docx or .pdf); returns the path written.
+
+    converter: makes the PDF (default: a LibreOffice run; the web page keeps one running).
+    """
     path = Path(path)
     suffix = report_format(path)
     try:
@@ -77,9 +81,7 @@ def write_report(a: Analysis, path: Path, settings: Settings) -> Path:
         docx = render_docx(a, settings, Path(work) / f"{path.stem}.docx")
         result = docx
         if suffix == ".pdf":
-            from formkit.documents.convert import to_pdf  # LibreOffice: only for .pdf
-
-            result = to_pdf([docx])[0]
+            result = (converter or to_pdf)([docx])[0]
         _replace(result, path)
     return path
 

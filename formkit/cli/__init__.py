@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from formkit import __version__
-from formkit.cli import analysis, check, documents, folder, forms
+from formkit.cli import analysis, app, check, documents, folder, forms
 from formkit.cli.common import CONTEXT, State
 from formkit.cli.group import FormkitGroup
 
@@ -35,5 +35,5 @@ def main(ctx: click.Context, workfolder: Path | None, register: Path | None, qui
 
 for _command in (folder.init_command, folder.demo_command, documents.form_command, documents.letter_command,
                  forms.pdf_form_command, forms.import_command, check.controle_command, check.vernietig_command,
-                 analysis.analyse_command):
+                 analysis.analyse_command, app.app_command):
     main.add_command(_command)

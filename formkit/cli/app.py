@@ -1,0 +1,34 @@
+"""`formkit app`: the staff's web page on this computer (formkit.web)."""
+
+from __future__ import annotations
+
+import click
+
+from formkit.cli.common import command, info, state
+
+
+@command("app")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, metavar="N",
+              help="Poort op 127.0.0.1 (standaard: een vrije poort).")
+@click.option("--no-browser", is_flag=True, help="Alleen het adres tonen; de browser niet openen.")
+@click.pass_context
+def app_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
+    """Open de klachtenprocedure als webpagina op deze computer; stop met Ctrl-C.
+
+    Het adres (met een sleutel) staat op de eerste regel; alleen deze computer kan de pagina openen.
+
+    \b
+    Voorbeeld:
+      formkit --map voorbeeld app
+      formkit app --port 8765 --no-browser
+    """
+    from formkit.web.server import serve  # Flask and waitress: only this command
+
+    found = state()
+    assert found is not None
+    settings = found.settings  # the working folder, found as every command finds it
+
+    def show(line: str) -> None:
+        click.echo(line)  # data: the address, even with --quiet
+
+    serve(settings.root, found.register, port, not no_browser, info, show)

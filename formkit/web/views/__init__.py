@@ -1,0 +1,1 @@
+"""One module per page of `formkit app`, each a Flask blueprint."""
