@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from formkit.intake import LEDGER_HEADER, LEDGER_NAME
+from formkit.intake.keeping import LEDGER_HEADER, LEDGER_NAME
 from formkit.pdf.forms import make_form
 from formkit.register.logbook import append_csv
 from formkit.register.reading import read_register
