@@ -234,8 +234,9 @@ def test_no_personal_data_or_query_strings_in_the_log_lines(live):
 
 
 def test_a_bug_gives_a_dutch_page_naming_the_log_never_a_traceback(tmp_path):
+    from formkit.web.application import create_app
     from formkit.web.security import Guard
-    from formkit.web.site import Site, create_app
+    from formkit.web.site import Site
 
     settings = demo_folder(tmp_path / "klachten")
     guard = Guard(8123)

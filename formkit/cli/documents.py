@@ -30,7 +30,7 @@ from formkit.settings import Settings
 from formkit.words import and_list, count
 
 if TYPE_CHECKING:
-    from formkit.documents.letters import Batch, Planned
+    from formkit.documents.batch import Batch, Planned
     from formkit.documents.promises import ExpectedDateNeeded
     from formkit.outgoing.signing import Certificate
 

@@ -14,17 +14,17 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from formkit.dates import dutch, dutch_short
 from formkit.documents import LETTER_KINDS, unreadable_cell
+from formkit.documents.batch import Batch, Interrupted, Planned
 from formkit.documents.checks import attention, precheck, unreadable
 from formkit.documents.context import build_context, document_word, template_name
 from formkit.documents.convert import BatchConverter, Converter
 from formkit.documents.promises import Expected, promised_date, resolve_expected
-from formkit.documents.recording import Decision, decide, to_record
+from formkit.documents.recording import decide, to_record
 from formkit.documents.templating import Renderer
 from formkit.errors import (
     DocumentError,
@@ -35,6 +35,7 @@ from formkit.errors import (
     TemplateError,
     UnknownNumberError,
 )
+from formkit.outgoing.send import finish_letters
 from formkit.register.columns import BY_KEY, normalise_header
 from formkit.register.model import Complaint
 from formkit.register.reading import Register, normalise_number, read_register
@@ -44,54 +45,6 @@ from formkit.xlsx.patch import Value
 
 if TYPE_CHECKING:
     from formkit.outgoing.signing import Certificate
-
-
-@dataclass
-class Planned:
-    complaint: Complaint
-    docx: Path
-    exists: bool
-    record: dict[str, Value] = field(default_factory=dict)  # column key -> value to record
-    expected: dt.date | None = None  # the date the letter names instead of a passed one, or the extension's
-    salutation: object = None  # the register's Aanhef, when it has that column
-    made: bool = False
-    pdf: Path | None = None
-    error: str = ""
-    extra: list[Path] = field(default_factory=list)  # enclosures, e.g. the satisfaction form
-    draft: Path | None = None  # the e-mail draft beside it (--mail)
-    reached: bool = False  # the batch came to it (after Ctrl-C the rest is not reached)
-    completed: bool = False  # it existed; what it lacked (its PDF, the enclosed form) was made now
-    decision: Decision | None = None  # on a dry run: what the register would get
-
-
-@dataclass
-class Batch:
-    kind: str
-    items: list[Planned]
-    register: Register | None = None  # as read for this batch: recording reuses it when unchanged
-    recorded: dict[str, list[str]] = field(default_factory=dict)  # number -> headers written
-    kept: dict[str, list[str]] = field(default_factory=dict)  # number -> "Header (value)" left as they were
-    notes: list[str] = field(default_factory=list)  # Dutch warnings about timing, for the user
-    warnings: list[str] = field(default_factory=list)  # Dutch: made, but something needs attention (exit 1)
-    pdf_error: str = ""
-    interrupted: bool = False
-    record_error: str = ""  # after Ctrl-C: why the letters made could not be recorded
-
-    @property
-    def failed(self) -> list[Planned]:
-        return [p for p in self.items if p.error]
-
-    @property
-    def skipped(self) -> list[Planned]:
-        return [p for p in self.items if p.reached and p.exists and not p.made and not p.completed and not p.error]
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during a batch, after the bookkeeping: `batch` says what was and was not made."""
-
-    def __init__(self, batch: Batch) -> None:
-        super().__init__()
-        self.batch = batch
 
 
 def make_documents(
@@ -259,8 +212,6 @@ def produce(
         item.completed = item.completed or (item.exists and not item.made and item.pdf is not None)
     batch.pdf_error = pdfs.error
     if (mail or certificate is not None) and not batch.interrupted:
-        from formkit.outgoing.send import finish_letters  # drafts and signatures: only when asked for
-
         finish_letters(settings, batch, mail=mail, certificate=certificate)
     with _finishing() as pressed:
         _record_made(settings, batch)

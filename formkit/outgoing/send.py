@@ -13,7 +13,7 @@ from formkit.outgoing.mail import Draft, build_draft, letter_text, mail_address
 from formkit.settings import Settings
 
 if TYPE_CHECKING:
-    from formkit.documents.letters import Batch, Planned
+    from formkit.documents.batch import Batch, Planned
     from formkit.outgoing.signing import Certificate
 
 

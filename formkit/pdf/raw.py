@@ -5,6 +5,14 @@ fail later, and every object is type-checked before use: a hostile file can only
 itself raise, which the caller turns into a Dutch PdfFormError. pypdf's resource limits are
 tightened for the whole read (PYPDF_LIMITS, through pypdf.apply_configuration; pyproject.toml
 requires a pypdf that knows every one of them): a form is small, a decompression bomb is not.
+
+What real files do that the form dictionary alone would miss, and how it is read here:
+- widgets on the pages while the catalogue has no /AcroForm, or files it under a misspelt key (as
+  some browser engines save a filled form): the fields are recovered from the pages' /Annots;
+- a document whose strings and streams are in clear and only its attachments are encrypted
+  (/StmF and /StrF /Identity, /EFF a crypt filter): the fields are read without the password;
+- Brotli-compressed streams (PDF 2.0): read with the `brotli` module, else named (`explain`).
+`explain` gives the true Dutch message for pypdf errors whose meaning is known.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,12 +46,15 @@ from pypdf.generic import (
 )
 
 from formkit.errors import PdfFormError
-from formkit.pdf.fields import INFO_FORM, INFO_NUMBER, INFO_VERSION
+from formkit.pdf.fields import INFO_FORM, INFO_NUMBER, INFO_VERSION, KINDS
 
 MAX_FIELDS = 2000  # terminal fields accepted at most (ours have 16)
 MAX_DEPTH = 32  # nesting of /Kids followed at most
 MAX_OBJECT_STREAMS = 64  # compressed object streams at most (a form has one or two)
-WALK_BUDGET = 8 * MAX_FIELDS  # field, widget and /Parent visits at most (ours take about 60)
+WALK_BUDGET = 8 * MAX_FIELDS  # field, widget, page, annotation and /Parent visits at most (ours take about 60)
+PUSH_BUTTON = 1 << 16  # /Ff bit of a push-button: it holds no answer (TeX documents use thousands as tooltips)
+ANSWER_TYPES = ("/Tx", "/Ch", "/Sig", "/Btn")  # field types that hold an answer (/Btn unless a push-button)
+PRINTED_ID = re.compile(rf"formkit-(?:{'|'.join(KINDS)})/\d+")  # the form id formkit prints in every footer
 LIMIT = 4 * 2**20  # bytes any one stream may inflate to; a form's object streams hold far less
 TOTAL_DECODED = 32 * 2**20  # bytes all decoded streams of one file may take together (see _budget)
 # Every one applied for the whole read with pypdf.apply_configuration (see load_fields). pypdf >= 7.0
@@ -94,6 +106,7 @@ class RawField:
     options: list[str] = field(default_factory=list)  # /Opt export values, if any
     kind: str = "empty"  # what /V was: empty | text | name | number | list | other (dict, boolean, ...)
     repaired: bool = False  # the text was not validly encoded; bad bytes became U+FFFD
+    recovered: bool = False  # found through the widgets on the pages: the catalogue lists no usable fields
 
 
 class _Keep(logging.Handler):
@@ -123,30 +136,124 @@ def quiet_pypdf() -> Iterator[list[logging.LogRecord]]:
         logger.level, logger.propagate, logger.disabled = saved
 
 
-def load_fields(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
-    """Open with pypdf: terminal fields, document info, XFA or not, and whether fields were declared."""
+@contextmanager
+def _limits() -> Iterator[None]:
+    """pypdf's tightened limits and formkit's decode budget, for one read."""
     token = _budget.set([TOTAL_DECODED])
     try:
         with pypdf.apply_configuration(None, **PYPDF_LIMITS):  # over the current one, for this read only
-            return _load(path, data)
+            yield
     finally:
         _budget.reset(token)
 
 
-def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted:
+def load_fields(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
+    """Open with pypdf: terminal fields, document info, XFA or not, and whether fields were declared."""
+    with _limits():
+        return _load(path, data)
+
+
+def printed_id(path: Path, data: bytes) -> str | None:
+    """The form id formkit prints in the footer of every page ('formkit-klacht/1'), read as text from
+    the last page, then the first; None when neither shows it or the pages cannot be read.
+
+    For a file without fields only: it tells a formkit form that lost its fields (printed to PDF,
+    flattened) from any other document.
+    """
+    with quiet_pypdf(), _limits():
         try:
-            opened = reader.decrypt("")
-        except DependencyError:
-            raise PdfFormError(f"{path}: het PDF-bestand is versleuteld (AES) en deze installatie van formkit "
-                               "kan dat niet openen (de module 'cryptography' ontbreekt).") from None
-        except NotImplementedError:
-            raise PdfFormError(f"{path}: het PDF-bestand is versleuteld op een manier die formkit niet kent. "
-                               "Vraag om het formulier zonder beveiliging op te slaan.") from None
-        if not opened:
-            raise PdfFormError(f"{path}: het PDF-bestand is versleuteld met een wachtwoord en kan niet "
-                               "worden geopend. Vraag om het formulier zonder wachtwoord op te slaan.")
+            pages = _open(path, data).pages
+            for index in dict.fromkeys((len(pages) - 1, 0)):
+                if index >= 0 and (found := PRINTED_ID.search(pages[index].extract_text())):
+                    return found[0]
+        except Exception:  # an unreadable page shows no id; the file has no fields either way
+            return None
+    return None
+
+
+def _open(path: Path, data: bytes) -> PdfReader:
+    """PdfReader over the bytes, decrypted when that needs no password."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except LimitReachedError as exc:
+        if _COMMENTS in str(exc):  # while reading the cross-reference table or the trailer
+            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de inhoudsopgave van het bestand is "
+                               "onleesbaar.") from exc
+        raise
+    if reader.is_encrypted:
+        _decrypt(path, reader)
+    return reader
+
+
+def _decrypt(path: Path, reader: PdfReader) -> None:
+    """Open an encrypted file with the empty password, or read it as it is when only its
+    attachments are encrypted; a file that needs a password is refused."""
+    try:
+        opened = reader.decrypt("")
+    except DependencyError:
+        raise PdfFormError(_aes_missing(path)) from None
+    except NotImplementedError:
+        raise PdfFormError(_unknown_encryption(path)) from None
+    if opened:
+        return
+    if _only_attachments_encrypted(reader) and hasattr(reader, "_override_encryption"):
+        # Strings and streams are stored in clear (/Identity): read them as stored, the way pypdf
+        # itself reads the /Encrypt dictionary. An attachment would be ciphertext; none is read.
+        reader._override_encryption = True
+        return
+    raise PdfFormError(f"{path}: het PDF-bestand is versleuteld met een wachtwoord en kan niet "
+                       "worden geopend. Vraag om het formulier zonder wachtwoord op te slaan.")
+
+
+def _only_attachments_encrypted(reader: PdfReader) -> bool:
+    """Whether the /Encrypt dictionary leaves strings and streams in clear (/StmF and /StrF /Identity,
+    the default from version 4 on): then at most the attachments (/EFF) are encrypted."""
+    encrypt = resolve(reader.trailer.get("/Encrypt"))
+    if not isinstance(encrypt, DictionaryObject):
+        return False
+    version = resolve(encrypt.get("/V"))
+    if not isinstance(version, int) or version < 4:
+        return False
+    return all(resolve(encrypt.get(key, NameObject("/Identity"))) == "/Identity" for key in ("/StmF", "/StrF"))
+
+
+def _aes_missing(path: Path) -> str:
+    return (f"{path}: het PDF-bestand is versleuteld (AES) en deze installatie van formkit kan dat niet openen "
+            "(de module 'cryptography' ontbreekt).")
+
+
+def _unknown_encryption(path: Path) -> str:
+    return (f"{path}: het PDF-bestand is versleuteld op een manier die formkit niet kent. Vraag om het "
+            "formulier zonder beveiliging op te slaan.")
+
+
+_COMMENTS = "leading comments"  # pypdf's LimitReachedError for more than 1,000 comments in a row
+_ENCRYPTION_WORDS = re.compile(r"encryption|SubFilter|Method|/Crypt", re.I)  # pypdf's NotImplementedErrors
+
+
+def explain(path: Path, exc: BaseException) -> PdfFormError | None:
+    """The true Dutch message for a pypdf error whose meaning is known, wherever it was raised;
+    None for the rest (the caller calls those damage, or a bomb for the limits)."""
+    text = str(exc)
+    if isinstance(exc, DependencyError):
+        if "brotli" in text.lower():
+            return PdfFormError(f"{path}: het PDF-bestand is gecomprimeerd met Brotli (PDF 2.0) en deze installatie "
+                                "van formkit kan dat niet lezen (de module 'brotli' ontbreekt). Installeer formkit "
+                                "opnieuw, of vraag om het formulier op te slaan als gewone PDF.")
+        if "cryptography" in text or "AES" in text:
+            return PdfFormError(_aes_missing(path))
+        return PdfFormError(f"{path}: deze installatie van formkit mist een onderdeel om dit PDF-bestand te lezen. "
+                            "Installeer formkit opnieuw.")
+    if isinstance(exc, NotImplementedError) and _ENCRYPTION_WORDS.search(text):
+        return PdfFormError(_unknown_encryption(path))
+    if isinstance(exc, LimitReachedError) and (_COMMENTS in text or "Root object recovery" in text):
+        # damage, not a bomb: a run of comments inside an object, a catalogue that is not where it should be
+        return PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.")
+    return None
+
+
+def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
+    reader = _open(path, data)
     _object_streams(path, reader)
     root = resolve(reader.trailer.get("/Root"))
     if not isinstance(root, DictionaryObject):
@@ -163,7 +270,21 @@ def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str],
             text, kind, _ = value_of(meta.get(key))
             if kind in ("text", "name"):
                 info[key] = text
-    widgets = _walk(path, listed) if isinstance(listed, ArrayObject) else {}
+    budget = _Budget(path)
+    widgets = _walk(path, listed, budget) if isinstance(listed, ArrayObject) else {}
+    fields = _fields(path, reader, widgets)
+    if not fields:  # no usable form dictionary: the widgets on the pages are the fields
+        tops = _widget_fields(path, reader, budget)
+        if tops:
+            root[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): tops})  # in memory only
+            fields = _fields(path, reader, _walk(path, tops, budget))
+            for raw in fields.values():
+                raw.recovered = True
+    return fields, info, xfa, declared
+
+
+def _fields(path: Path, reader: PdfReader, widgets: dict[str, RawField]) -> dict[str, RawField]:
+    """pypdf's terminal fields with their values, joined with what our own walk found."""
     fields: dict[str, RawField] = {}
     for key, fld in (reader.get_fields() or {}).items():
         if any("/T" in kid for kid in _kids(fld)):
@@ -177,15 +298,69 @@ def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str],
         if len(fields) > MAX_FIELDS:
             raise PdfFormError(f"{path}: het formulier heeft onwaarschijnlijk veel velden; dit is geen "
                                "formulier van formkit.")
-    return fields, info, xfa, declared
+    return fields
+
+
+class _Budget:
+    """The visits one read may make to fields, widgets, pages, annotations and /Parent links."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.left = WALK_BUDGET
+
+    def spend(self, steps: int = 1, pages: bool = False) -> None:
+        self.left -= steps
+        if self.left >= 0:
+            return
+        if pages:
+            raise PdfFormError(f"{self.path}: het PDF-bestand heeft onwaarschijnlijk veel pagina's of onderdelen "
+                               "voor een formulier en is daarom niet helemaal gelezen.")
+        raise PdfFormError(f"{self.path}: het formulier heeft onwaarschijnlijk veel velden of onderdelen; dit is "
+                           "geen formulier van formkit (of het is beschadigd).")
+
+
+def _widget_fields(path: Path, reader: PdfReader, budget: _Budget) -> ArrayObject:
+    """The top-level fields of the answer-holding widgets on the pages, for a file whose catalogue
+    has no usable form dictionary: each widget's /Parent chain is followed up to its top field,
+    which needs a name (/T); the chain must give a field type (/FT) that holds an answer.
+    An unreadable page tree is damage (pypdf raises)."""
+    tops: dict[int, IndirectObject] = {}
+    for page in reader.pages:
+        budget.spend(pages=True)
+        annots = resolve(page.get("/Annots"))
+        if not isinstance(annots, ArrayObject):
+            continue
+        budget.spend(len(annots), pages=True)
+        for ref in annots:
+            widget = resolve(ref)
+            if not isinstance(ref, IndirectObject) or not isinstance(widget, DictionaryObject) \
+                    or resolve(widget.get("/Subtype")) != "/Widget":
+                continue
+            top_ref, top, own = ref, widget, {k: widget[k] for k in ("/FT", "/Ff") if k in widget}
+            seen = {id(widget)}
+            while isinstance(up := top.get("/Parent"), IndirectObject):
+                budget.spend()
+                parent = resolve(up)
+                if not isinstance(parent, DictionaryObject) or id(parent) in seen or len(seen) > MAX_DEPTH:
+                    raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn "
+                                       "onwaarschijnlijk diep genest of verwijzen eindeloos naar elkaar.")
+                seen.add(id(parent))
+                own = {k: parent[k] for k in ("/FT", "/Ff") if k in parent} | own  # the nearest wins
+                top_ref, top = up, parent
+            ftype, flags = resolve(own.get("/FT")), resolve(own.get("/Ff"))
+            push = isinstance(flags, int) and bool(flags & PUSH_BUTTON)
+            if "/T" in top and ftype in ANSWER_TYPES and not (ftype == "/Btn" and push):
+                tops.setdefault(id(top), top_ref)
+    return ArrayObject(tops.values())
 
 
 def _object_streams(path: Path, reader: PdfReader) -> None:
     """Decode every object stream the xref names, up front and within the budget for all of them."""
     streams = sorted({entry[0] for entry in getattr(reader, "xref_objStm", {}).values()})
-    if len(streams) > MAX_OBJECT_STREAMS:
-        raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onveilig: het is onwaarschijnlijk "
-                           "ingewikkeld opgebouwd en is daarom niet gelezen.")
+    if len(streams) > MAX_OBJECT_STREAMS:  # a document of hundreds of pages, or a bomb: no form either way
+        raise PdfFormError(f"{path}: het PDF-bestand is te ingewikkeld opgebouwd voor een formulier "
+                           f"({len(streams)} objectstromen, hoogstens {MAX_OBJECT_STREAMS}) en is daarom niet "
+                           "gelezen.")
     for num in streams:
         stream = resolve(IndirectObject(num, 0, reader))
         if isinstance(stream, StreamObject):
@@ -200,7 +375,7 @@ def _kids(node: Any) -> list[DictionaryObject]:
     return [kid for kid in (resolve(k) for k in kids[:WALK_BUDGET]) if isinstance(kid, DictionaryObject)]
 
 
-def _walk(path: Path, listed: ArrayObject) -> dict[str, RawField]:
+def _walk(path: Path, listed: ArrayObject, budget: _Budget) -> dict[str, RawField]:
     """Our own walk of /Fields, before pypdf's: widget /AS and /Opt, and a bound on the work.
 
     pypdf's get_fields() walks the same tree but does not count widgets, so 2,000 fields that
@@ -210,13 +385,7 @@ def _walk(path: Path, listed: ArrayObject) -> dict[str, RawField]:
     """
     found: dict[str, RawField] = {}
     seen: set[int] = set()
-    budget = [WALK_BUDGET]
-
-    def spend(steps: int = 1) -> None:
-        budget[0] -= steps
-        if budget[0] < 0:
-            raise PdfFormError(f"{path}: het formulier heeft onwaarschijnlijk veel velden of onderdelen; dit is "
-                               "geen formulier van formkit (of het is beschadigd).")
+    spend = budget.spend
 
     def visit(node: Any, prefix: str, inherited: dict[str, Any], depth: int) -> None:
         spend()

@@ -13,6 +13,9 @@ says so and the rest of the form still counts. A form that cannot be used at all
 PdfFormError with a Dutch message that names the file; no other exception type escapes `read_form`.
 A form formkit prefilled for a complaint carries its number as a marker (`prefilled_for`); the
 typed Klachtnummer is only what the client typed.
+A file without fields is "afgedrukt of platgemaakt" only when it shows it was one of formkit's forms
+(the form id in its document info or printed in its footer); any other is a document "zonder
+invulvelden". Each refusal says what is true of the file: damaged, encrypted, not a PDF at all.
 """
 
 from __future__ import annotations
@@ -39,7 +42,15 @@ from formkit.pdf.fields import (
     TITLES,
     FormField,
 )
-from formkit.pdf.raw import LimitReachedError, RawField, TooMuchData, load_fields, quiet_pypdf
+from formkit.pdf.raw import (
+    LimitReachedError,
+    RawField,
+    TooMuchData,
+    explain,
+    load_fields,
+    printed_id,
+    quiet_pypdf,
+)
 
 MAX_PDF_BYTES = 20 * 2**20  # larger files are refused unread (hostile or not a form)
 EXCEL_CELL_MAX = 32767  # longest text an Excel cell holds
@@ -48,6 +59,8 @@ _ID_RE = re.compile(r"^formkit-([a-z]+)/(\S+)$")
 _NUMBER_RE = re.compile(r"^K-\d{4}-\d{3,}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _OFF = ("", "off")
+# What a PDF is made of: without the header, a file with any of these is a damaged PDF, not another kind of file.
+_PDF_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\s*<<|\bxref\s+\d+\s+\d+|\btrailer\s*<<|\bstartxref\s+\d+")
 TYPED = ("date", "email", "number")  # kinds of field a client types freely: a mistake there is no refusal
 FormValue = str | dt.date
 
@@ -76,14 +89,21 @@ def read_form(path: Path) -> ImportedForm:
             return _parse(path, data, log)
         except PdfFormError:
             raise
-        except (LimitReachedError, TooMuchData, RecursionError) as exc:  # a bomb, a cycle, absurd nesting
-            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onveilig: de inhoud is te groot of "
-                               "verwijst eindeloos naar zichzelf, en is daarom niet gelezen.") from exc
-        except MemoryError as exc:
-            raise PdfFormError(f"{path}: het lezen vraagt te veel geheugen; het bestand is mogelijk "
-                               "beschadigd.") from exc
-        except Exception as exc:  # pypdf raises many types on damaged input; the cause is kept for tests
-            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.") from exc
+        except Exception as exc:
+            if (known := explain(path, exc)) is not None:  # Brotli, encryption, damage that looks like a limit
+                raise known from exc
+            raise _refusal(path, exc) from exc
+
+
+def _refusal(path: Path, exc: Exception) -> PdfFormError:
+    """The Dutch message for what pypdf (or formkit's own bounds) raised on this file."""
+    if isinstance(exc, (LimitReachedError, TooMuchData, RecursionError)):  # a bomb, a cycle, absurd nesting
+        return PdfFormError(f"{path}: het PDF-bestand is beschadigd of onveilig: de inhoud is te groot of "
+                            "verwijst eindeloos naar zichzelf, en is daarom niet gelezen.")
+    if isinstance(exc, MemoryError):
+        return PdfFormError(f"{path}: het lezen vraagt te veel geheugen; het bestand is mogelijk beschadigd.")
+    # pypdf raises many types on damaged input; the caller keeps the cause for tests
+    return PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.")
 
 
 def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedForm:
@@ -98,7 +118,14 @@ def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedFor
                                "gewone PDF-formulieren. Gebruik het klachten- of tevredenheidsformulier van formkit.")
         if declared:
             raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn niet te lezen.")
-        raise _flattened(path)
+        if _ours(info) or printed_id(path, data):
+            raise _flattened(path)
+        raise PdfFormError(f"{path}: dit PDF-bestand bevat geen invulvelden, dus ook geen ingevulde antwoorden. "
+                           "formkit leest alleen het ingevulde klachtenformulier of tevredenheidsformulier van "
+                           "formkit.")
+    if any(raw.recovered for raw in fields.values()):
+        notes.append("De lijst met invulvelden ontbreekt in het PDF-bestand (of is onleesbaar); de velden zijn op "
+                     "de pagina's gevonden. Controleer de ingelezen waarden.")
     kind, version = _identify(path, fields, info, notes)
     marker = _marker(path, fields, info)
     skipped: list[str] = []
@@ -122,7 +149,7 @@ def _read_bytes(path: Path) -> bytes:
         raise PdfFormError(f"{path}: het bestand is niet te lezen ({exc.strerror or exc}).") from None
     if not data:
         raise PdfFormError(f"{path}: het bestand is leeg.")
-    if b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024] and not _PDF_STRUCTURE.search(data):  # without a header: a damaged PDF
         raise PdfFormError(f"{path}: dit is geen PDF-bestand.")
     if b"%%EOF" not in data[-4096:]:
         raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onvolledig (het einde ontbreekt; "
@@ -139,6 +166,12 @@ def _clean(text: str) -> str:
         if ch in "\n\t" or not (cat in ("Cc", "Cs") or ch in "\ufffe\uffff"):
             keep.append(ch)
     return "".join(keep).strip()
+
+
+def _ours(info: dict[str, str]) -> bool:
+    """Whether the document info names one of formkit's forms (/FormkitForm, or /Subject 'formkit-klacht/1')."""
+    subject = _clean(info.get("/Subject", ""))
+    return _clean(info.get(INFO_FORM, "")).startswith("formkit-") or bool(_ID_RE.match(subject))
 
 
 def _flattened(path: Path) -> PdfFormError:

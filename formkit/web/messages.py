@@ -13,6 +13,7 @@ from flask import request
 
 from formkit.errors import FormkitError, Hint
 from formkit.web import texts
+from formkit.web.site import session
 
 
 @dataclass
@@ -29,8 +30,6 @@ class Message:
 
 
 def _add(message: Message) -> Message:
-    from formkit.web.site import session
-
     session().messages.append(message)
     return message
 

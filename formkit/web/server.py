@@ -49,9 +49,10 @@ def serve(root: Path, register: Path | None, port: int | None, open_browser: boo
     """Run the page until Ctrl-C (or SIGTERM). `show` prints data (stdout), `say` informs (stderr)."""
     from waitress import create_server
 
+    from formkit.web.application import create_app
     from formkit.web.jobs import Jobs
     from formkit.web.office import Office
-    from formkit.web.site import Site, create_app
+    from formkit.web.site import Site
 
     settings = load_settings(root, register)  # a broken formkit.toml stops here, in Dutch
     if not settings.register.exists():

@@ -13,8 +13,9 @@ from formkit.check.deadlines import check
 from formkit.check.output import summary_line
 from formkit.check.report import write_check_report
 from formkit.dates import dutch_short
+from formkit.documents.batch import Batch
 from formkit.documents.convert import find_soffice, to_pdf
-from formkit.documents.letters import Batch, plan, produce
+from formkit.documents.letters import plan, produce
 from formkit.errors import ConversionError, FormkitError
 from formkit.intake import describe, import_forms
 from formkit.outgoing.send import finish_letters

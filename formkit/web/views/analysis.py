@@ -15,9 +15,10 @@ from formkit.dates import DateParseError, parse_cli_date
 from formkit.errors import FormkitError, InputError
 from formkit.register.reading import read_bytes
 from formkit.web import texts
+from formkit.web.actions import run_exclusive
 from formkit.web.messages import done, failed
 from formkit.web.security import relative_link
-from formkit.web.site import page, run_exclusive, site
+from formkit.web.site import page, site
 
 blueprint = Blueprint("analysis", __name__)
 _charts: OrderedDict[tuple, dict[str, bytes]] = OrderedDict()  # by the register's bytes and the period

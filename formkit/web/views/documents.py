@@ -12,13 +12,15 @@ from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from formkit.dates import DateParseError, parse_cli_date
-from formkit.documents.letters import Batch, make_documents
+from formkit.documents.batch import Batch
+from formkit.documents.letters import make_documents
 from formkit.errors import FormkitError, InputError
 from formkit.pdf.fields import KINDS as FORM_KINDS
 from formkit.web import texts
+from formkit.web.actions import run_exclusive
 from formkit.web.messages import done, error, failed, overwrite_offer, warning
 from formkit.web.security import local_return, relative_link
-from formkit.web.site import run_exclusive, site
+from formkit.web.site import site
 
 blueprint = Blueprint("documents", __name__)
 OUTPUTS = {value for value, _ in texts.OUTPUTS}

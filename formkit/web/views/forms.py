@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 from formkit.errors import FormkitError
 from formkit.pdf.fields import KINDS
 from formkit.web import texts
+from formkit.web.actions import run_exclusive
 from formkit.web.messages import done, failed
 from formkit.web.security import relative_link
-from formkit.web.site import page, run_exclusive, site
+from formkit.web.site import page, site
 
 blueprint = Blueprint("forms", __name__)
 

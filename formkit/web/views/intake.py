@@ -14,10 +14,11 @@ from werkzeug.wrappers import Response
 from formkit.crash import crash_message, record_crash
 from formkit.errors import FormkitError
 from formkit.web import texts
+from formkit.web.actions import run_exclusive
 from formkit.web.jobs import Cancelled, Job
 from formkit.web.messages import done, error, failed, warning
 from formkit.web.security import relative_link
-from formkit.web.site import page, run_exclusive, site
+from formkit.web.site import page, site
 
 blueprint = Blueprint("intake", __name__)
 UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')

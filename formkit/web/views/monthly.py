@@ -15,9 +15,10 @@ from formkit.errors import FormkitError, InputError
 from formkit.register.backups import list_backups
 from formkit.register.reading import read_register
 from formkit.web import texts
+from formkit.web.actions import run_exclusive
 from formkit.web.messages import done, error, failed, warning
 from formkit.web.security import relative_link
-from formkit.web.site import page, run_exclusive, site
+from formkit.web.site import page, site
 from formkit.words import count
 
 blueprint = Blueprint("monthly", __name__)
