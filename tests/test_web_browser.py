@@ -394,3 +394,38 @@ def test_blank_forms_to_download(pages, app, js):
     with page.expect_download() as download:
         page.get_by_role("link", name="Klachtenformulier downloaden").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_a_letter_signed_and_drafted_from_the_page(mouse, app):
+    """The letter actions take the same two options as `brief --mail --onderteken`; the password
+    is typed into a password field and never comes back in a page."""
+    from tests.pki import PASSWORD, make_pki, pdfsig
+
+    pki = make_pki(app.settings.root / "certificaat")
+    toml = app.settings.root / "formkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("certificaat = ''",
+                                                              "certificaat = 'certificaat/geldig.p12'"), encoding="utf-8")
+    c = next(c for c in read_register(app.settings.register).complaints
+             if c.handled_date and c.email and c.handler and not app.settings.dossier(c.number_text).exists())
+    number = c.number_text
+    mouse.goto(f"{app.base}/klacht/{number}")
+    letter = mouse.locator("ul.acties li").filter(has_text="Terugkoppelingsbrief")
+    letter.get_by_label("E-mailconcept met de PDF").check()
+    letter.get_by_label("Digitaal ondertekenen").check()
+    letter.get_by_label("Wachtwoord certificaat").fill("fout wachtwoord")
+    letter.get_by_role("button", name="Terugkoppelingsbrief maken").click()
+    assert "klopt niet" in messages(mouse) and dossier(app, number) == []  # nothing made
+    assert "fout wachtwoord" not in mouse.content()
+    letter = mouse.locator("ul.acties li").filter(has_text="Terugkoppelingsbrief")
+    letter.get_by_label("E-mailconcept met de PDF").check()
+    letter.get_by_label("Digitaal ondertekenen").check()
+    letter.get_by_label("Wachtwoord certificaat").fill(PASSWORD)
+    letter.get_by_role("button", name="Terugkoppelingsbrief maken").click()
+    assert PASSWORD not in mouse.content()
+    name = f"{TODAY} terugkoppeling {number}"
+    assert {f"{name}.pdf", f"{name}.eml"} <= set(dossier(app, number)), messages(mouse)
+    verdict = pdfsig(app.settings.dossier(number) / f"{name}.pdf", pki.nss)
+    assert verdict["Signature Validation"] == "Signature is Valid." and "Total document signed" in verdict
+    draft = (app.settings.dossier(number) / f"{name}.eml").read_bytes()
+    assert b"X-Unsent: 1" in draft and c.email.encode() in draft
+    assert mouse.locator("ul.dossier li").filter(has_text=f"{name}.eml").count() == 1

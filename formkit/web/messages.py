@@ -55,7 +55,7 @@ def failed(exc: FormkitError, dates: Mapping[str, str] | None = None) -> Message
         message.button = texts.HINT_BUTTONS.get(hint, "")
         if message.button:
             message.action = request.path
-            message.fields = {k: v for k, v in request.form.items() if k != "csrf"}
+            message.fields = _resent(request.form)
             if hint is Hint.OVERWRITE:
                 message.fields["overwrite"] = "1"
             if hint is Hint.PEILDATUM_TODAY:
@@ -67,10 +67,15 @@ def failed(exc: FormkitError, dates: Mapping[str, str] | None = None) -> Message
     return _add(message)
 
 
+def _resent(form: Mapping[str, str]) -> dict[str, str]:
+    """The form as it can be sent again: never its CSRF token, never a password (typed again)."""
+    return {k: v for k, v in form.items() if k not in ("csrf", "wachtwoord")}
+
+
 def overwrite_offer(text: str) -> Message:
     """Files that exist and were left alone: the same form again, with overwrite."""
     message = Message("let-op", text, hint=Hint.OVERWRITE, button=texts.HINT_BUTTONS[Hint.OVERWRITE],
                       action=request.path)
-    message.fields = {k: v for k, v in request.form.items() if k != "csrf"}
+    message.fields = _resent(request.form)
     message.fields["overwrite"] = "1"
     return _add(message)

@@ -79,6 +79,9 @@ DOCUMENT_NAMES = {
 }
 OUTPUTS = (("word", "Word"), ("pdf", "PDF"), ("beide", "Word en PDF"))
 OUTPUT_LABEL = "Als"
+MAIL_LABEL = "E-mailconcept met de PDF"
+SIGN_LABEL = "Digitaal ondertekenen"
+PASSWORD_LABEL = "Wachtwoord certificaat (alleen bij ondertekenen)"
 MAKE = "Maken"
 MAKE_NAMED = "{name} maken"
 MADE = "Gemaakt"

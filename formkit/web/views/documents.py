@@ -5,8 +5,10 @@ with the same decisions (the expected-date question, destroyed complaints, files
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -16,11 +18,15 @@ from formkit.documents.batch import Batch
 from formkit.documents.letters import make_documents
 from formkit.errors import FormkitError, InputError
 from formkit.pdf.fields import KINDS as FORM_KINDS
+from formkit.settings import Settings
 from formkit.web import texts
 from formkit.web.actions import run_exclusive
 from formkit.web.messages import done, error, failed, overwrite_offer, warning
 from formkit.web.security import local_return, relative_link
 from formkit.web.site import site
+
+if TYPE_CHECKING:
+    from formkit.outgoing.signing import Certificate
 
 blueprint = Blueprint("documents", __name__)
 OUTPUTS = {value for value, _ in texts.OUTPUTS}
@@ -38,7 +44,9 @@ def make() -> Response:
     except InputError as exc:
         failed(exc)
         return redirect(back, 303)
-    run_exclusive(lambda: _make(kind, number, output, expected, form.get("overwrite") == "1"))
+    mail, sign = form.get("mail") == "1", form.get("onderteken") == "1"
+    password = form.get("wachtwoord") or None  # lives for this request only
+    run_exclusive(lambda: _make(kind, number, output, expected, form.get("overwrite") == "1", mail, sign, password))
     return redirect(back, 303)
 
 
@@ -80,17 +88,27 @@ def expected_dates(form: Mapping[str, str], number: str) -> dt.date | dict[str, 
 
 
 def _make(kind: str, number: str, output: str, expected: dt.date | dict[str, dt.date] | None,
-          overwrite: bool) -> None:
+          overwrite: bool, mail: bool = False, sign: bool = False, password: str | None = None) -> None:
     settings = site().settings
-    pdf = output != "word"
+    pdf = output != "word" or mail or sign
     office = site().office
     try:
+        certificate = _certificate(settings, password) if sign else None
         batch = make_documents(settings, kind, [number], pdf=pdf, overwrite=overwrite, expected=expected,
-                               converter=office.to_pdf if pdf and office is not None else None)
+                               converter=office.to_pdf if pdf and office is not None else None, mail=mail,
+                               certificate=certificate)
     except FormkitError as exc:
         failed(exc, getattr(exc, "reasons", None))
         return
     _report(batch, output)
+
+
+def _certificate(settings: Settings, password: str | None) -> Certificate:
+    """The certificate, checked before anything is made: the password from the form, else from
+    FORMKIT_CERTIFICAAT_WACHTWOORD of the app's environment. Never stored, never shown again."""
+    from formkit.outgoing.signing import PASSWORD_VARIABLE, certificate_for  # pyHanko: only when signing
+
+    return certificate_for(settings, password or os.environ.get(PASSWORD_VARIABLE))
 
 
 def _report(batch: Batch, output: str) -> None:
@@ -104,7 +122,7 @@ def _report(batch: Batch, output: str) -> None:
             item.docx.unlink(missing_ok=True)  # PDF only: the Word file was the way to it
         else:
             files.append(item.docx)
-        files += [p for p in (item.pdf, *item.extra) if p is not None]
+        files += [p for p in (item.pdf, *item.extra, item.draft) if p is not None]
         done(f"{texts.MADE}: {name} {item.complaint.number_text}", [_link(p) for p in files])
     for item in batch.skipped:
         overwrite_offer(texts.NOT_OVERWRITTEN.format(name=item.docx.name))
@@ -112,7 +130,7 @@ def _report(batch: Batch, output: str) -> None:
         error(item.error)
     if batch.pdf_error:
         error(texts.PDF_FAILED_WORD_MADE.format(error=batch.pdf_error))
-    for note in batch.notes:
+    for note in (*batch.notes, *batch.warnings):
         warning(note)
     for number, headers in batch.recorded.items():
         done(texts.RECORDED_AS.format(number=number, headers=", ".join(headers)))
