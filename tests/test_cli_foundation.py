@@ -6,6 +6,7 @@ import subprocess
 import sys
 import zipfile
 
+import click
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -16,7 +17,7 @@ from formkit.register.reading import read_register
 
 
 def all_commands():
-    return sorted(main.commands)
+    return main.list_commands(click.Context(main))
 
 
 @pytest.fixture
@@ -191,3 +192,25 @@ def test_a_second_demo_into_the_same_folder_says_it_already_holds_one(runner, tm
     result = runner.invoke(main, ["demo", str(target)])
     assert result.exit_code == 2
     assert "staat al een voorbeeldwerkmap" in result.stderr and "init" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "absent"), [
+    (["--version"], {"formkit.cli.check", "formkit.cli.documents", "formkit.register.reading"}),
+    (["controle", "--json"], {"docxtpl", "openpyxl", "pypdf", "matplotlib", "reportlab", "formkit.cli.documents",
+                              "formkit.documents", "formkit.pdf.fields"}),
+])
+def test_a_command_loads_only_what_it_needs(workfolder, args, absent):
+    """The command table imports a command's module when it runs: the start-up of `controle`
+    (bench/bench_startup.py) must not pay for letters, PDFs or charts, nor, on a register without
+    problems, for openpyxl (only a message naming a cell needs it)."""
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['formkit', *sys.argv[1:]]\n"
+             "try:\n    runpy.run_module('formkit', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", probe, "--map", str(workfolder.root), *args], capture_output=True,
+                         text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded = set(out.stderr.split("\n"))
+    assert "formkit.cli" in loaded, out.stderr[-2000:]
+    assert not absent & loaded, sorted(absent & loaded)

@@ -109,9 +109,7 @@ def test_a_port_in_use_is_refused_in_dutch(folder):
         from click.testing import CliRunner
 
         from formkit.cli import main
-        from formkit.cli.app import app_command
 
-        main.add_command(app_command)
         result = CliRunner().invoke(main, ["--map", str(folder.root), "app", "--no-browser", "--port",
                                            str(taken.getsockname()[1])])
         assert result.exit_code == 2
@@ -178,9 +176,7 @@ def test_without_a_register_the_app_does_not_start(tmp_path):
     from click.testing import CliRunner
 
     from formkit.cli import main
-    from formkit.cli.app import app_command
 
-    main.add_command(app_command)
     result = CliRunner().invoke(main, ["--map", str(tmp_path / "leeg"), "app", "--no-browser"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "bestaat niet" in result.stderr and "formkit init" in result.stderr

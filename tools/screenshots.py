@@ -26,9 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-LAUNCH = ("import sys\nfrom formkit.cli import main\nif 'app' not in main.commands:\n"
-          "    from formkit.cli.app import app_command\n    main.add_command(app_command)\n"
-          "sys.argv[0] = 'formkit'\nmain()\n")
+LAUNCH = "import sys\nfrom formkit.cli import main\nsys.argv[0] = 'formkit'\nmain()\n"
 
 
 def main(target: Path) -> None:

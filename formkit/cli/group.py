@@ -4,6 +4,8 @@ message (and hint) with the exit code SPEC.md gives, and never a traceback (a bu
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 import click
@@ -16,6 +18,24 @@ INTERRUPTED = 130
 
 
 class FormkitGroup(DutchHelp, click.Group):
+    """The commands are named in one table, {name: (module in formkit.cli, function)}, and each
+    module is imported only when its command is wanted."""
+
+    def __init__(self, *args: Any, commands_by_name: Mapping[str, tuple[str, str]] | None = None, **extra: Any):
+        super().__init__(*args, **extra)
+        self.commands_by_name = dict(commands_by_name or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.commands_by_name})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.commands_by_name:
+            module, function = self.commands_by_name[cmd_name]
+            command = getattr(import_module(f"formkit.cli.{module}"), function)
+            assert command.name == cmd_name, f"{module}.{function} is {command.name}, not {cmd_name}"
+            self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:

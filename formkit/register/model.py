@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from formkit.register.columns import BY_HEADER, BY_KEY, normalise_header
 
@@ -59,7 +59,7 @@ class Complaint:
     improvement_done: dt.date | None = None
     signal: str | None = None
     remarks: str | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()  # shared empty default: a register has thousands of clean rows
 
     @property
     def number_text(self) -> str:

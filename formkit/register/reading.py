@@ -185,11 +185,20 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    rows = registerrows.complaints(grid[1:], 2, columns, date1904, errors)
-    complaints = [c for c in rows if not c.number or NUMBER_RE.match(normalise_number(c.number))]
-    odd = [(c.row, c.number) for c in rows if c.number and not NUMBER_RE.match(normalise_number(c.number))]
+    complaints: list[Complaint] = []
+    odd: list[tuple[int, str]] = []  # rows whose Klachtnummer cell holds something else
+    by_number: dict[str, list[int]] = {}
+    for c in registerrows.complaints(grid[1:], 2, columns, date1904, errors):
+        if c.number:
+            number = normalise_number(c.number)
+            if not NUMBER_RE.match(number):
+                odd.append((c.row, c.number))
+                continue
+            by_number.setdefault(number, []).append(c.row)
+        complaints.append(c)
+    duplicates = {number: rows for number, rows in by_number.items() if len(rows) > 1}
     return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
-                    date1904, _duplicates(complaints), _extra_values(grid, extra), odd_rows=odd)
+                    date1904, duplicates, _extra_values(grid, extra), odd_rows=odd)
 
 
 def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str, object]]:
@@ -200,15 +209,6 @@ def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str
         if found:
             values[row] = found
     return values
-
-
-def _duplicates(complaints: list[Complaint]) -> dict[str, list[int]]:
-    """Numbers (as normalise_number gives them) that stand on more than one row, with those rows."""
-    rows: dict[str, list[int]] = {}
-    for c in complaints:
-        if c.number:
-            rows.setdefault(normalise_number(c.number), []).append(c.row)
-    return {number: found for number, found in rows.items() if len(found) > 1}
 
 
 def _columns(path: Path, header: list) -> tuple[dict[str, int], dict[str, int]]:

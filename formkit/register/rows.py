@@ -42,7 +42,7 @@ def complaints(rows: list[list], first_row: int, columns: dict[str, int], date19
         if listed or any(row_values):  # converted values are None, non-empty text or dates
             complaint = Complaint(row, *row_values)  # the fields in Complaint's order
             if listed:
-                complaint.problems = [p for _, p in sorted(listed, key=_first)]
+                complaint.problems = tuple(p for _, p in sorted(listed, key=_first))
             found.append(complaint)
     return found
 
