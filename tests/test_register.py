@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from formkit.register.columns import COLUMNS
+from formkit.register.columns import COLUMNS, column_letter
 from formkit.dates import DateParseError, add_months, add_years, from_serial, parse_cli_date, to_date, to_serial
 from formkit.errors import DuplicateNumberError, RegisterError, UnknownNumberError
 from formkit.register.reading import read_register
@@ -287,3 +287,87 @@ def test_excel_serial_dates_as_excel_counts_them():
         with pytest.raises(DateParseError):
             from_serial(bad)
     assert to_serial(dt.date(2026, 11, 24)) == 46350 and to_serial(dt.date(2026, 11, 24), True) == 44888
+
+
+# -- complaints built as they are asked for -------------------------------------------------------------
+
+def _mixed_register(tmp_path: Path) -> Path:
+    """Rows of every kind: clean, an unreadable date, an Excel error value, a note in Klachtnummer,
+    a duplicate, a row with a name only, empty and whitespace-only rows."""
+    rows = [{"Klachtnummer": "K-2026-001", "Naam klager": "A", "Datum ontvangst": dt.date(2026, 3, 1)},
+            {"Klachtnummer": " k-2026-002 ", "Datum reactie": "31-02-2026", "Telefoon": 612345678},
+            {"Naam klager": "Alleen een naam"}, {}, {"Omschrijving": "  "},
+            {"Klachtnummer": "K-2026-004", "Datum ontvangst": dt.date(2026, 3, 4)},
+            {"Klachtnummer": "zie hieronder"}, {"Klachtnummer": "K-2026-005"}, {"Klachtnummer": "K-2026-005"},
+            {"Klachtnummer": "K-2026-006", "Omschrijving": "a\r\nb"}]
+    path = make(tmp_path, rows)
+    # K-2026-004 (row 7): Datum ontvangst holds #N/A, as Excel stores an error value
+    letter = column_letter(next(i for i, c in enumerate(COLUMNS) if c.key == "received"))
+    return edit_sheet(path, lambda xml: cell_xml(xml, f"{letter}7", "<v>#N/A</v>", ' t="e"'))
+
+
+def test_a_complaint_got_by_number_is_the_one_every_complaint_lists(tmp_path):
+    """get() builds one row; the list built later holds that same object, with what was changed on it."""
+    path = _mixed_register(tmp_path)
+    register = read_register(path)
+    got = register.get("K-2026-004")
+    got.remarks = "veranderd na get()"
+    assert register.get("k-2026-004") is got, "a row is built once"
+    listed = {c.row: c for c in register.complaints}
+    assert listed[7] is got and listed[7].remarks == "veranderd na get()"
+    assert register.get("K-2026-006") is listed[11], "after the list, get() gives the listed object"
+
+
+def test_a_complaint_got_by_number_is_what_the_whole_read_makes_of_its_row(tmp_path):
+    """One row converted alone (problems, error cells, odd text) equals the same row converted with all."""
+    path = _mixed_register(tmp_path)
+    whole = {c.number: repr(c) for c in read_register(path).complaints if c.number}
+    assert set(whole) == {"K-2026-001", "k-2026-002", "K-2026-004", "K-2026-005", "K-2026-006"}
+    for number in ("K-2026-001", "K-2026-002", "K-2026-004", "K-2026-006"):
+        alone = read_register(path).get(number)  # a fresh register: nothing else built
+        assert repr(alone) == whole[alone.number], number
+    unreadable = read_register(path).get("K-2026-002")
+    assert [p.cell for p in unreadable.problems] == [f"{column_letter(COLUMNS.index(_col('reaction_date')))}3"]
+    assert unreadable.reaction_date is None and unreadable.phone == "612345678"
+    error = read_register(path).get("K-2026-004")
+    assert error.received is None and "#N/A" in error.problems[0].text
+
+
+def _col(key: str):
+    return next(c for c in COLUMNS if c.key == key)
+
+
+def test_lookups_by_number_as_before(tmp_path):
+    """Duplicates refused, a note in Klachtnummer is no complaint, "" finds a complaint without a number."""
+    register = read_register(_mixed_register(tmp_path))
+    with pytest.raises(DuplicateNumberError, match="rij 9 en 10"):
+        register.get("K-2026-005")
+    assert register.find("zie hieronder") is None and register.odd_rows == [(8, "zie hieronder")]
+    with pytest.raises(UnknownNumberError):
+        register.get("K-2026-003")
+    assert register.find("").name == "Alleen een naam"
+    assert register.next_number(2026) == "K-2026-007"
+    assert [c.row for c in register.complaints] == [2, 3, 4, 7, 9, 10, 11]
+
+
+def test_a_register_read_in_part_writes_and_appends_correctly(tmp_path):
+    """A write through a register of which only one complaint was built: the cell changes, every other
+    row stays, the appended complaint joins the list and the index."""
+    from formkit.register.storage import RegisterUpdate
+
+    path = _mixed_register(tmp_path)
+    register = read_register(path)
+    before = [repr(c) for c in read_register(path).complaints]
+    update = RegisterUpdate(register)
+    assert update.patch._package is register.package, "the package read once is patched"
+    got = register.get("K-2026-006")
+    assert update.set(got, {"reaction_date": dt.date(2026, 4, 1)}) == ["Datum reactie"]
+    new = update.append({"number": "K-2026-007", "name": "Nieuw"})
+    assert register.get("K-2026-007") is new and register.complaints[-1] is new and new.row == 12
+    assert register.next_number(2026) == "K-2026-008"
+    path.write_bytes(update.new_bytes(False))
+    after = read_register(path)
+    assert after.get("K-2026-006").reaction_date == dt.date(2026, 4, 1)
+    assert after.get("K-2026-007").name == "Nieuw"
+    changed = [repr(c) for c in after.complaints][:-1]
+    assert [a for a, b in zip(changed, before, strict=True) if a != b] == [repr(got)]

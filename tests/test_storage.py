@@ -58,6 +58,23 @@ def test_append_and_set_record_backup_and_log(workfolder):
     assert "Jan" not in "".join(log), "the log never holds values (personal data)"
 
 
+def test_a_change_through_a_read_register_shows_in_its_complaints(workfolder):
+    """The caller's register (only one complaint of it built) is the one written: what update.set
+    changed on a complaint got from it is in its complaints, and in the file."""
+    for i in range(1, 4):
+        add(workfolder, f"K-2026-00{i}", name=f"Naam {i}")
+    register = read_register(workfolder.register)
+    with update_register(workfolder, "brief", read=register) as update:
+        assert update.register is register, "the file is unchanged: the caller's copy is kept"
+        got = update.register.get("K-2026-002")
+        assert update.set(got, {"reaction_date": dt.date(2026, 11, 3)}) == ["Datum reactie"]
+    listed = {c.number: c for c in register.complaints}
+    assert listed["K-2026-002"] is got and got.reaction_date == dt.date(2026, 11, 3)
+    after = read_register(workfolder.register)
+    assert [(c.number, c.name, c.reaction_date) for c in after.complaints] == [
+        ("K-2026-001", "Naam 1", None), ("K-2026-002", "Naam 2", dt.date(2026, 11, 3)), ("K-2026-003", "Naam 3", None)]
+
+
 def test_no_change_no_write(workfolder):
     before = workfolder.register.read_bytes()
     with update_register(workfolder, "niets"):

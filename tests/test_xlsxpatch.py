@@ -340,3 +340,27 @@ def test_a_cell_standing_in_another_row_is_refused_only_when_its_row_is_written(
     patch.save()
     with pytest.raises(DamagedWorkbook, match="A9 inside row 3"):
         WorkbookPatch(out.getvalue(), "Blad1").set_cells(3, {2: "hier"})
+
+
+def test_a_patch_of_the_package_a_reader_holds_writes_the_same_bytes(workfolder):
+    """The register's package, its sheet already read for the error cells, is patched as is: the same
+    new bytes as a patch that reads every part itself; the package of other bytes is refused."""
+    from formkit.register.storage import update_register
+    from formkit.xlsx.package import Package
+
+    empty = workfolder.register.read_bytes()
+    with update_register(workfolder, "test") as update:
+        for i in range(1, 4):
+            update.append({"number": f"K-2026-00{i}", "received": dt.date(2026, 11, i), "name": f"Naam {i}"})
+    data = workfolder.register.read_bytes()
+    register = read_register(workfolder.register, data)
+    assert register.package is not None and register.package.data is data
+
+    def edited(patch: WorkbookPatch) -> bytes:
+        patch.set_cells(3, {col("reaction_date"): dt.date(2026, 11, 24), col("remarks"): "anders"})
+        patch.append_row({1: "K-2026-004", col("name"): "Zoë"})
+        return patch.save()
+
+    assert edited(WorkbookPatch(data, "Klachten", package=register.package)) == edited(WorkbookPatch(data, "Klachten"))
+    with pytest.raises(ValueError, match="not the package of these bytes"):
+        WorkbookPatch(data, "Klachten", package=Package(empty))

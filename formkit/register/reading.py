@@ -36,11 +36,17 @@ HEADER_SEARCH_ROWS = 20  # how far down a misplaced header row is looked for (fo
 
 @dataclass
 class Register:
-    """The register as read: complaints plus where every column and row is."""
+    """The register as read: where every column and row is, and its complaints.
+
+    The sheet is read once, whole; its rows become complaints as they are asked for, through the
+    one conversion of `formkit.register.rows`: `find`/`get` convert only the row of the number
+    asked for (by an index of the Klachtnummer column), `complaints` every row on first use. A
+    complaint is built once: what `get` gave is the same object in `complaints`, with whatever
+    was changed on it. Once every complaint is built, the sheet's cells are let go.
+    """
 
     path: Path
     sheet_name: str
-    complaints: list[Complaint]
     columns: dict[str, int]  # column key -> 0-based column index
     extra_columns: dict[str, int]  # staff's own headers (as written) -> column index
     last_row: int  # last worksheet row holding anything (1 = header only)
@@ -52,6 +58,33 @@ class Register:
     odd_rows: list[tuple[int, str]] = field(default_factory=list)
     destroyed: dict[str, dt.date | None] = field(default_factory=dict)  # number -> day (vernietigingslog.csv)
     data: bytes = b""  # the file's bytes as read: a write compares them with the file under its lock
+    # The package of `data` as read (its sheet part already read for the error cells): a write of
+    # these same bytes patches it instead of reading every part again.
+    package: Package | None = field(default=None, repr=False, compare=False)
+    grid: list[list] | None = field(default=None, repr=False, compare=False)  # the sheet's rows, header first
+    errors: Errors = field(default_factory=dict, repr=False, compare=False)  # Excel error cells by row
+    numbers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # number -> its first row
+    _built: dict[int, Complaint] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _all: list[Complaint] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def complaints(self) -> list[Complaint]:
+        """Every complaint in row order (rows holding nothing and odd numbers are none)."""
+        if self._all is None:
+            odd = {row for row, _ in self.odd_rows}
+            built = self._built
+            fresh = registerrows.complaints((self.grid or [])[1:], 2, self.columns, self.date1904, self.errors)
+            self._all = [built.get(c.row, c) for c in fresh if c.row not in odd]  # one object per row
+            self.grid = None  # every complaint is built: the cells are not needed any more
+        return self._all
+
+    def add(self, complaint: Complaint) -> None:
+        """A complaint appended to the sheet (by a write) joins the register's complaints."""
+        self.complaints.append(complaint)
+        self._built[complaint.row] = complaint
+        number = normalise_number(complaint.number or "")
+        if NUMBER_RE.match(number):
+            self.numbers.setdefault(number, complaint.row)
 
     def find(self, number: str) -> Complaint | None:
         """The complaint with this number; refuses when the number is on several rows."""
@@ -63,13 +96,29 @@ class Register:
                 f"{self.path.name}: klachtnummer {wanted} staat op meer dan één rij (rij {listed}). "
                 "Maak de nummers eerst uniek."
             )
-        return next((c for c in self.complaints if normalise_number(c.number or "") == wanted), None)
+        if not NUMBER_RE.match(wanted):  # no complaint number: only a complaint without one can match ("")
+            return next((c for c in self.complaints if normalise_number(c.number or "") == wanted), None)
+        row = self.numbers.get(wanted)
+        return None if row is None else self._complaint_at(row)
 
     def get(self, number: str) -> Complaint:
         """Like find(), but an unknown number is an error naming it."""
         found = self.find(number)
         if found is None:
             raise UnknownNumberError(f"Klachtnummer {normalise_number(number)} staat niet in {self.path.name}.")
+        return found
+
+    def _complaint_at(self, row: int) -> Complaint:
+        """The complaint of a row the number index names, built now when it is not yet."""
+        found = self._built.get(row)
+        if found is not None:
+            return found
+        if self.grid is None:  # every complaint is built: look them up by row from now on
+            self._built = {c.row: c for c in self.complaints}
+            return self._built[row]
+        errors = {row: self.errors[row]} if row in self.errors else {}
+        found = registerrows.complaints(self.grid[row - 1 : row], row, self.columns, self.date1904, errors)[0]
+        self._built[row] = found
         return found
 
     def is_destroyed(self, number: str) -> bool:
@@ -93,8 +142,8 @@ class Register:
     def next_number(self, year: int) -> str:
         """The next free Klachtnummer K-YYYY-NNN of a year."""
         highest = 0
-        for c in self.complaints:
-            m = NUMBER_RE.match(normalise_number(c.number or ""))
+        for number in self.numbers:  # every complaint number, appended ones too
+            m = NUMBER_RE.match(number)
             if m and int(m[1]) == year:
                 highest = max(highest, int(m[2]))
         return f"K-{year}-{highest + 1:03d}"
@@ -125,6 +174,7 @@ def read_register(path: Path, data: bytes | None = None) -> Register:
     errors = error_cells(package, sheet_name)  # calamine shows error cells (#N/A) as empty
     register = _build(path, sheet_name, grid, date1904, errors, lambda: _header_merges(sheet))
     register.data = data
+    register.package = package
     register.destroyed = destroyed_numbers(path)
     return register
 
@@ -185,20 +235,21 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    complaints: list[Complaint] = []
     odd: list[tuple[int, str]] = []  # rows whose Klachtnummer cell holds something else
     by_number: dict[str, list[int]] = {}
-    for c in registerrows.complaints(grid[1:], 2, columns, date1904, errors):
-        if c.number:
-            number = normalise_number(c.number)
+    # Only the Klachtnummer column is converted now (as complaints() converts it): the complaints
+    # themselves are built when they are asked for.
+    for row, text in enumerate(registerrows.column_values(grid[1:], 2, "number", columns, date1904), start=2):
+        if text:
+            number = text if NUMBER_RE.fullmatch(text) else normalise_number(text)  # most are written so
             if not NUMBER_RE.match(number):
-                odd.append((c.row, c.number))
+                odd.append((row, text))
                 continue
-            by_number.setdefault(number, []).append(c.row)
-        complaints.append(c)
+            by_number.setdefault(number, []).append(row)
     duplicates = {number: rows for number, rows in by_number.items() if len(rows) > 1}
-    return Register(path, sheet_name, complaints, columns, extra, max(1, registerrows.last_row(grid, 1, errors)),
-                    date1904, duplicates, _extra_values(grid, extra), odd_rows=odd)
+    return Register(path, sheet_name, columns, extra, max(1, registerrows.last_row(grid, 1, errors)), date1904,
+                    duplicates, _extra_values(grid, extra), odd_rows=odd, grid=grid, errors=errors,
+                    numbers={number: rows[0] for number, rows in by_number.items()})
 
 
 def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str, object]]:

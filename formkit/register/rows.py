@@ -47,6 +47,14 @@ def complaints(rows: list[list], first_row: int, columns: dict[str, int], date19
     return found
 
 
+def column_values(rows: list[list], first_row: int, key: str, columns: dict[str, int], date1904: bool) -> list:
+    """One column's values on these rows, converted as complaints() converts them (None when empty).
+
+    A text column has no problems; a date column's unreadable cells read as None here."""
+    index = columns[key]
+    return _convert(BY_KEY[key], index, _columns_of(rows, [index])[0], first_row, date1904, {})
+
+
 def last_row(rows: list[list], first_row: int, errors: Errors) -> int:
     """The last worksheet row among `rows` holding anything, error cells included (0: none)."""
     last = 0

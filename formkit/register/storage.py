@@ -93,7 +93,8 @@ class RegisterUpdate:
         self.notes: list[str] = []  # Dutch, for the user once the write is done
         self._after_write: list[Callable[[], None]] = []
         try:
-            self.patch = WorkbookPatch(register.data, register.sheet_name)
+            # the package the register was read from, when it has one: its parts are not read twice
+            self.patch = WorkbookPatch(register.data, register.sheet_name, package=register.package)
         except WorkbookError as exc:
             raise refusal(exc, register.path.name) from None
 
@@ -146,7 +147,7 @@ class RegisterUpdate:
         complaint.row = self._patch(lambda: self.patch.append_row(cells))
         self.changes += [CellChange(complaint.number or "", complaint.row, h, None, v) for h, v in written]
         self.register.last_row = complaint.row
-        self.register.complaints.append(complaint)
+        self.register.add(complaint)
         return complaint
 
     def _patch(self, action: Callable[[], T]) -> T:

@@ -74,6 +74,7 @@ class Package:
     """The parts of one workbook package, read lazily and each checked (CRC) when read."""
 
     def __init__(self, data: bytes) -> None:
+        self.data = data  # the package's bytes, as given
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self._zip.infolist()

@@ -63,8 +63,12 @@ class WorkbookPatch:
     Raises `formkit.xlsx.errors.WorkbookError`s; until `save()` nothing leaves this object.
     """
 
-    def __init__(self, data: bytes, sheet: str, *, date_format: str = DEFAULT_DATE_FORMAT) -> None:
-        self._package = Package(data)
+    def __init__(self, data: bytes, sheet: str, *, date_format: str = DEFAULT_DATE_FORMAT,
+                 package: Package | None = None) -> None:
+        """package: `Package(data)` as a reader already holds it (the parts it read are not read again)."""
+        if package is not None and package.data is not data and package.data != data:
+            raise ValueError("the package given is not the package of these bytes")
+        self._package = package if package is not None else Package(data)
         self._package.read_all()  # every part sound, or refused: a patch copies parts it never reads
         self.sheet = sheet
         self.date1904 = self._package.date1904
