@@ -18,7 +18,8 @@ from formkit.xlsx.errors import DamagedWorkbook
 
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
-_ROW_START = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
+# A row's start tag; its number at once when r is the first attribute (as Excel writes it)
+_ROW_START = re.compile(rb"""<((?:[\w.-]+:)?)row\b(?:\s+r\s*=\s*["'](\d+)["'])?([^>]*?)(/?)>""")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _XMLNS = re.compile(rb"""\sxmlns(?::([\w.-]+))?="([^"]*)\"""")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is|f)\b")
@@ -61,12 +62,13 @@ class SheetRows:
         previous = 0
         pos = 0
         while True:
-            m = _ROW_START.search(body, pos)
+            # rows usually follow each other directly: a match where the last one ended, else a search
+            m = _ROW_START.match(body, pos) or _ROW_START.search(body, pos)
             if m is None:
                 break
-            r = _R_ATTR.search(m[2])
-            number = int(r[1]) if r else previous + 1  # a row without r follows the one before
-            if m[3]:
+            r = m[2] or (r_attr[1] if (r_attr := _R_ATTR.search(m[3])) else None)
+            number = int(r) if r else previous + 1  # a row without r follows the one before
+            if m[4]:
                 end = m.end()
             else:
                 end = body.find(close, m.end())
@@ -144,6 +146,10 @@ class SheetRows:
 
     def body(self) -> bytes:
         """sheetData's new content: untouched rows as they were, touched and new ones serialised."""
+        return b"".join(self._pieces())
+
+    def _pieces(self) -> list[bytes]:
+        """body() in pieces: the untouched stretches of the original between the rows written anew."""
         pieces: list[bytes] = []
         pos = 0
         new_rows = sorted(n for n in self._touched if n not in self._index)
@@ -157,7 +163,7 @@ class SheetRows:
                 pos = end
         pieces.append(self._body[pos:])
         pieces += [self._serialise(n) for n in new_rows]
-        return b"".join(pieces)
+        return pieces
 
     def assemble(self, skeleton: bytes) -> bytes:
         """Put sheetData back into a (re-serialised) skeleton."""
@@ -165,7 +171,8 @@ class SheetRows:
                       skeleton)
         if m is None:
             raise ValueError("skeleton lost its sheetData")
-        return skeleton[: m.start()] + self._open + self.body() + self._close + skeleton[m.end() :]
+        # one join: the sheet is tens of megabytes, each concatenation would copy it again
+        return b"".join([skeleton[: m.start()], self._open, *self._pieces(), self._close, skeleton[m.end() :]])
 
     def _serialise(self, number: int) -> bytes:
         text = etree.tostring(self._touched[number])
