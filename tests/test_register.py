@@ -371,3 +371,20 @@ def test_a_register_read_in_part_writes_and_appends_correctly(tmp_path):
     assert after.get("K-2026-007").name == "Nieuw"
     changed = [repr(c) for c in after.complaints][:-1]
     assert [a for a, b in zip(changed, before, strict=True) if a != b] == [repr(got)]
+
+
+@pytest.mark.parametrize("declaration", ["<?xml version='1.0' encoding='UTF-8' standalone='yes'?>",
+                                         '<?xml version="1.0" encoding="UTF-8"?>', ""])
+@pytest.mark.parametrize("attrs", [" t='e'", ' t = "e"', " t = 'e' "])
+def test_error_cells_found_in_either_quotes_whatever_the_declaration(tmp_path, declaration, attrs):
+    """The quick look for error cells (no regex on a sheet without them) misses none: single quotes,
+    spaces around '=', after an XML declaration in either quotes or none."""
+    path = save(base(3), tmp_path / "register.xlsx")
+
+    def errors(xml: str) -> str:
+        xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", xml)
+        return declaration + cell_xml(xml, "B3", "<v>#DIV/0!</v>", attrs)  # Datum ontvangst of row 3
+
+    register = read_register(edit_sheet(path, errors))
+    assert [(p.cell, p.header) for p in register.get("K-2026-002").problems] == [("B3", "Datum ontvangst")]
+    assert "#DIV/0!" in register.get("K-2026-002").problems[0].text
