@@ -388,3 +388,29 @@ def test_error_cells_found_in_either_quotes_whatever_the_declaration(tmp_path, d
     register = read_register(edit_sheet(path, errors))
     assert [(p.cell, p.header) for p in register.get("K-2026-002").problems] == [("B3", "Datum ontvangst")]
     assert "#DIV/0!" in register.get("K-2026-002").problems[0].text
+
+
+def test_rows_converted_all_at_once_as_one_by_one():
+    """Whole columns take quick paths (all text, all dates, all empty) that single cells seldom do:
+    a grid of every kind of cell in every column reads the same at once as row by row."""
+    import random
+
+    from formkit.register import rows as registerrows
+
+    cells = ["", "", "", "  ", "tekst", " tekst ", "a\rb", "a\x01b", "\t", 0.0, 4.0, 4.5, 612345678.0, True, False,
+             dt.date(2026, 11, 24), dt.datetime(2026, 11, 24, 13, 5), dt.time(9, 30), "31-02-2026", "24-11-2026",
+             46350.0, "46350", None, "K-2026-001", " k-2026-002", "morgen"]
+    chance = random.Random(20261124)
+    header = [c.header for c in COLUMNS]
+    columns = {c.key: i for i, c in enumerate(COLUMNS)}
+    for trial in range(40):
+        usual = {i: chance.choice(cells) for i in range(len(header))}  # most cells of a column alike
+        grid = [header]
+        for _ in range(chance.randint(0, 12)):
+            row = [usual[i] if chance.random() < 0.7 else chance.choice(cells) for i in range(len(header))]
+            grid.append(row[: chance.randint(0, len(row))] if chance.random() < 0.1 else row)
+        errors = {r: {chance.randrange(len(header)): "#N/A"} for r in range(2, len(grid) + 1) if chance.random() < 0.2}
+        at_once = registerrows.complaints(grid[1:], 2, columns, False, errors)
+        one_by_one = [c for r in range(2, len(grid) + 1)
+                      for c in registerrows.complaints(grid[r - 1 : r], r, columns, False, errors)]
+        assert [repr(c) for c in at_once] == [repr(c) for c in one_by_one], trial

@@ -20,6 +20,7 @@ _NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r and control char
 POSITION = {c.key: i for i, c in enumerate(COLUMNS)}  # problems of a row are listed in column order
 _first = operator.itemgetter(0)
 ORDER = tuple(BY_KEY[key] for key in VALUE_KEYS)  # the SPEC columns in Complaint's field order
+_NUMBER = VALUE_KEYS.index("number")
 Errors = dict[int, dict[int, str]]  # Excel error cells: {row: {0-based column: '#N/A'}}
 
 
@@ -36,14 +37,16 @@ def complaints(rows: list[list], first_row: int, columns: dict[str, int], date19
     if errors:
         for column, index in zip(ORDER, indices, strict=True):
             _error_cells(column, index, rows, first_row, errors, problems)
-    found: list[Complaint] = []
-    for row, row_values in enumerate(zip(*values, strict=True), start=first_row):
-        listed = problems.get(row)
-        if listed or any(row_values):  # converted values are None, non-empty text or dates
-            complaint = Complaint(row, *row_values)  # the fields in Complaint's order
-            if listed:
-                complaint.problems = tuple(p for _, p in sorted(listed, key=_first))
-            found.append(complaint)
+    # every row at once, the fields in Complaint's order; then the rows holding nothing are left out
+    found = list(map(Complaint, range(first_row, first_row + len(rows)), *values))
+    for row, listed in problems.items():
+        found[row - first_row].problems = tuple(p for _, p in sorted(listed, key=_first))
+    numbers = values[_NUMBER]  # a row with a Klachtnummer holds something: only rows without one are looked at
+    if None in numbers:
+        nothing = {offset for offset, number in enumerate(numbers) if number is None  # values: None, text or dates
+                   and first_row + offset not in problems and not any(v[offset] for v in values)}
+        if nothing:
+            found = [c for offset, c in enumerate(found) if offset not in nothing]
     return found
 
 
@@ -65,31 +68,34 @@ def last_row(rows: list[list], first_row: int, errors: Errors) -> int:
     return max(last, *errors) if errors else last
 
 
-def _columns_of(body: list[list], indices: list[int]) -> list[tuple]:
-    """The cells of each wanted column, top to bottom ('' where a short row ends)."""
-    if not body:
-        return [() for _ in indices]
-    if len(indices) == 1:  # itemgetter of one index gives the cell, not a tuple
-        return [tuple(_cell(r, indices[0]) for r in body)]
-    getter = operator.itemgetter(*indices)
+def _columns_of(body: list[list], indices: list[int]) -> list[list]:
+    """The cells of each wanted column, top to bottom ('' where a short row ends). Column by column:
+    a list per column, not a tuple per row first (20,000 short-lived tuples keep the collector busy)."""
     try:
-        rows = list(map(getter, body))
+        return [list(map(operator.itemgetter(index), body)) for index in indices]
     except IndexError:  # rows of unequal length (calamine pads them, but a grid from elsewhere may not)
         need = max(indices) + 1
-        rows = list(map(getter, [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]))
-    return list(zip(*rows, strict=True))
+        body = [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]
+        return [list(map(operator.itemgetter(index), body)) for index in indices]
 
 
 _ODD = object()  # a cell the fast path leaves to the careful one
 
 
-def _convert(column: Column, index: int, raw: tuple, first_row: int, date1904: bool,
+def _convert(column: Column, index: int, raw: list, first_row: int, date1904: bool,
              problems: dict[int, list[tuple[int, Problem]]]) -> list:
     """One column's cells as typed values (None when empty); unreadable cells become problems."""
+    empty = raw.count("")
+    if empty == len(raw):  # a column nobody uses (many are, on most rows)
+        return [None] * empty
+    kinds = list(map(type, raw))
     if column.kind == "date":
+        if kinds.count(dt.date) + empty == len(raw):  # dates and empty cells only: a date is true, "" is not
+            return [v or None for v in raw]
         values = [v if type(v) is dt.date else None if v == "" else _ODD for v in raw]
-    elif set(map(type, raw)) <= {str} and not _NEEDS_CLEANING.search("\n".join(raw)):
-        return [v.strip() or None for v in raw]
+    elif kinds.count(str) == len(raw) and not _NEEDS_CLEANING.search("\n".join(raw)):
+        values = list(map(str.strip, raw))
+        return [v or None for v in values] if empty or "" in values else values
     else:
         values = [v.strip() or None if type(v) is str and not _NEEDS_CLEANING.search(v) else _ODD
                   for v in raw]
