@@ -8,6 +8,7 @@ families rewrite objects (types, values, loops, streams, text encodings) through
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import subprocess
@@ -15,11 +16,23 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf.generic import (ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, FloatObject,
-                           IndirectObject, NameObject, NullObject, NumberObject, PdfObject, StreamObject,
-                           TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from tests.rawpdf import BOMB_BYTES, RawPdf, bomb_stream, stream_object  # noqa: F401  (bomb_stream: for the tests)
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -307,22 +320,31 @@ def normalise(data: bytes) -> bytes:
 
 
 def build_sources(tmp: Path) -> dict[str, bytes]:
-    """Real filled forms: pdftk (XFDF, like a desktop tool) and pypdf (like a browser) fills."""
-    from formkit.settings import Organisation, Settings
+    """Real filled forms: pdftk (XFDF, like a desktop tool) and pypdf (like a browser) fills of a blank
+    complaint form and of a satisfaction form prefilled for K-2026-001."""
     from formkit.pdf.forms import make_form
+    from formkit.register.model import Complaint
+    from formkit.settings import Organisation, Settings
     from tests.pdffill import pdftk_fill, pypdf_fill
 
     settings = Settings(root=tmp, organisation=Organisation(address="Kerkstraat 1", postcode="5291 AB",
                                                             email="klachten@example.nl"))
-    blank = {kind: make_form(kind, settings, tmp / f"leeg-{kind}.pdf") for kind in ("klacht", "tevredenheid")}
+    # A blank complaint form, and the satisfaction form formkit prefilled for K-2026-001 (the complaint the
+    # fuzz tests' register holds): its marker makes a good variant update that complaint, so the variants
+    # exercise reading, not only the refusal of a form formkit did not make for a complaint.
+    client = Complaint(number="K-2026-001", name="Femke van Aalst", received=dt.date(2026, 10, 1))
+    blank = {"klacht": make_form("klacht", settings, tmp / "leeg-klacht.pdf"),
+             "tevredenheid": make_form("tevredenheid", settings, tmp / "tevredenheid-K-2026-001.pdf", client)}
     complaint = {"naam": "Zoë Müller", "email": "zoe@example.nl", "omschrijving": "De docent kwam\nniet opdagen.",
                  "datum": "24-11-2026", "opleiding": "Excel", "telefoon": "=1+1"}
-    survey = {"klachtnummer": "K-2026-001", "opmerkingen": "Prima, é ë", "datum": "20-11-2026"}
+    survey = {"opmerkingen": "Prima, é ë", "datum": "20-11-2026"}
     made = {
         "pdftk-klacht": pdftk_fill(blank["klacht"], tmp / "a.pdf", {**complaint, "terugbellen": "Yes"}),
         "pypdf-klacht": pypdf_fill(blank["klacht"], tmp / "b.pdf", {**complaint, "terugbellen": "/Yes"}),
-        "pdftk-tevr": pdftk_fill(blank["tevredenheid"], tmp / "c.pdf", {**survey, "tevredenheid": "4"}),
-        "pypdf-tevr": pypdf_fill(blank["tevredenheid"], tmp / "d.pdf", {**survey, "tevredenheid": "/4"}),
+        "pdftk-tevr": pdftk_fill(blank["tevredenheid"], tmp / "c.pdf",
+                                 {**survey, "tevredenheid": "4", "binnen_week": "ja"}),
+        "pypdf-tevr": pypdf_fill(blank["tevredenheid"], tmp / "d.pdf",
+                                 {**survey, "tevredenheid": "/4", "binnen_week": "/ja"}),
     }
     sources = {name: normalise(path.read_bytes()) for name, path in made.items()}
     sources["objstm-klacht"] = object_streams(sources["pdftk-klacht"], tmp)

@@ -26,7 +26,7 @@ from formkit.cli import main
 from formkit.errors import PdfFormError
 from formkit.pdf import worker as pdfworker
 from formkit.pdf.forms import make_form
-from formkit.pdf.raw import PYPDF_LIMITS, TooMuchData
+from formkit.pdf.opening import PYPDF_LIMITS, TooMuchData
 from formkit.pdf.reading import ImportedForm, read_form
 from formkit.pdf.worker import FormReader
 from formkit.register.reading import read_register
@@ -46,7 +46,9 @@ DUTCH = re.compile("|".join(re.escape(p) for p in (
     "versleuteld", "XFA-formulier", "platgemaakt", "geen formulier van formkit", "onbekend formkit-formulier",
     "heeft versie", "ontbreekt", "ontbreken", "onjuiste waarden in het", "niet ingevuld", "is leeg: er is niets",
     "onwaarschijnlijk veel velden", "duurde te lang", "te veel geheugen", "staat niet in het register",
-    "onveilig", "niet door formkit voor een klacht ingevuld")))
+    "onveilig", "niet door formkit voor een klacht ingevuld", "bevat geen invulvelden", "inhoudsopgave",
+    "Brotli", "te ingewikkeld opgebouwd voor een formulier", "onwaarschijnlijk veel pagina's",
+    "mist een onderdeel", "het formulier is aangepast")))
 ENGLISH = re.compile(r"\b(Error|Exception|Traceback|object|stream|xref|None|NullObject)\b")
 
 

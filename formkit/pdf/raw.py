@@ -2,36 +2,23 @@
 
 Everything pypdf gives back is turned into plain Python text at once, so nothing lazy can
 fail later, and every object is type-checked before use: a hostile file can only make pypdf
-itself raise, which the caller turns into a Dutch PdfFormError. pypdf's resource limits are
-tightened for the whole read (PYPDF_LIMITS, through pypdf.apply_configuration; pyproject.toml
-requires a pypdf that knows every one of them): a form is small, a decompression bomb is not.
+itself raise, which the caller turns into a Dutch PdfFormError. The file is opened inside
+formkit's limits (formkit.pdf.opening); every walk here has a visit budget of its own.
 
-What real files do that the form dictionary alone would miss, and how it is read here:
-- widgets on the pages while the catalogue has no /AcroForm, or files it under a misspelt key (as
-  some browser engines save a filled form): the fields are recovered from the pages' /Annots;
-- a document whose strings and streams are in clear and only its attachments are encrypted
-  (/StmF and /StrF /Identity, /EFF a crypt filter): the fields are read without the password;
-- Brotli-compressed streams (PDF 2.0): read with the `brotli` module, else named (`explain`).
-`explain` gives the true Dutch message for pypdf errors whose meaning is known.
+What real files do that the form dictionary alone would miss: widgets on the pages while the
+catalogue has no /AcroForm, or files it under a misspelt key (as some browser engines save a
+filled form), or lists only some of them: the fields are recovered from the pages' /Annots.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
-import logging
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pypdf
 from pypdf import PdfReader
-from pypdf.errors import DependencyError
 from pypdf.errors import LimitReachedError as LimitReachedError  # re-exported: reading.py catches it
 from pypdf.generic import (
     ArrayObject,
@@ -47,52 +34,13 @@ from pypdf.generic import (
 
 from formkit.errors import PdfFormError
 from formkit.pdf.fields import INFO_FORM, INFO_NUMBER, INFO_VERSION, KINDS
+from formkit.pdf.opening import MAX_DEPTH, MAX_FIELDS, decoded, limits, open_pdf, quiet_pypdf, resolve
 
-MAX_FIELDS = 2000  # terminal fields accepted at most (ours have 16)
-MAX_DEPTH = 32  # nesting of /Kids followed at most
 MAX_OBJECT_STREAMS = 64  # compressed object streams at most (a form has one or two)
 WALK_BUDGET = 8 * MAX_FIELDS  # field, widget, page, annotation and /Parent visits at most (ours take about 60)
 PUSH_BUTTON = 1 << 16  # /Ff bit of a push-button: it holds no answer (TeX documents use thousands as tooltips)
 ANSWER_TYPES = ("/Tx", "/Ch", "/Sig", "/Btn")  # field types that hold an answer (/Btn unless a push-button)
 PRINTED_ID = re.compile(rf"formkit-(?:{'|'.join(KINDS)})/\d+")  # the form id formkit prints in every footer
-LIMIT = 4 * 2**20  # bytes any one stream may inflate to; a form's object streams hold far less
-TOTAL_DECODED = 32 * 2**20  # bytes all decoded streams of one file may take together (see _budget)
-# Every one applied for the whole read with pypdf.apply_configuration (see load_fields). pypdf >= 7.0
-# knows all these names (xfa_decoding_work_maximum_length came last); an unknown name raises, so a
-# limit is never dropped silently. pypdf raises LimitReachedError when one is exceeded.
-PYPDF_LIMITS: dict[str, int] = {
-    "maximum_declared_stream_length": TOTAL_DECODED,  # > MAX_PDF_BYTES: only lies are refused
-    "zlib_maximum_output_length": LIMIT,
-    "lzw_maximum_output_length": LIMIT,
-    "run_length_maximum_output_length": LIMIT,
-    "brotli_maximum_output_length": LIMIT,
-    "jbig2_maximum_output_length": LIMIT,
-    "array_based_stream_maximum_output_length": LIMIT,
-    "image_maximum_buffer_size": LIMIT,
-    "stream_decoding_work_maximum_length": 4 * LIMIT,
-    "xfa_decoding_work_maximum_length": LIMIT,
-    "form_fields_maximum_entries": 4 * MAX_FIELDS,
-    "form_fields_maximum_depth": MAX_DEPTH,
-}
-# pypdf's limits are per stream and it keeps what it decoded: sixty object streams of 15 MB each
-# (a 1 MB file) took 30 s and 1 GB. So formkit counts decoded bytes over the whole read.
-_budget: ContextVar[list[int] | None] = ContextVar("formkit_pdf_decode_budget", default=None)
-
-
-class TooMuchData(Exception):
-    """The streams of one file inflate to more than TOTAL_DECODED: a bomb spread over many streams."""
-
-
-def _decoded(stream: StreamObject) -> bytes:
-    """A stream's data, counted against the budget of the read in progress (load_fields)."""
-    data = stream.get_data()
-    left = _budget.get()
-    if left is None:
-        return data
-    left[0] -= len(data)
-    if left[0] < 0:
-        raise TooMuchData(f"more than {TOTAL_DECODED} bytes decoded")
-    return data
 
 
 @dataclass
@@ -109,47 +57,9 @@ class RawField:
     recovered: bool = False  # found through the widgets on the pages: the catalogue lists no usable fields
 
 
-class _Keep(logging.Handler):
-    """Collects pypdf's complaints instead of printing them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def quiet_pypdf() -> Iterator[list[logging.LogRecord]]:
-    """Silence pypdf's logging and warnings for this read, but remember that it complained."""
-    logger, handler = logging.getLogger("pypdf"), _Keep()
-    saved = (logger.level, logger.propagate, logger.disabled)
-    logger.addHandler(handler)
-    logger.level, logger.propagate, logger.disabled = logging.WARNING, False, False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield handler.records
-    finally:
-        logger.removeHandler(handler)
-        logger.level, logger.propagate, logger.disabled = saved
-
-
-@contextmanager
-def _limits() -> Iterator[None]:
-    """pypdf's tightened limits and formkit's decode budget, for one read."""
-    token = _budget.set([TOTAL_DECODED])
-    try:
-        with pypdf.apply_configuration(None, **PYPDF_LIMITS):  # over the current one, for this read only
-            yield
-    finally:
-        _budget.reset(token)
-
-
 def load_fields(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
     """Open with pypdf: terminal fields, document info, XFA or not, and whether fields were declared."""
-    with _limits():
+    with limits():
         return _load(path, data)
 
 
@@ -160,9 +70,9 @@ def printed_id(path: Path, data: bytes) -> str | None:
     For a file without fields only: it tells a formkit form that lost its fields (printed to PDF,
     flattened) from any other document.
     """
-    with quiet_pypdf(), _limits():
+    with quiet_pypdf(), limits():
         try:
-            pages = _open(path, data).pages
+            pages = open_pdf(path, data).pages
             for index in dict.fromkeys((len(pages) - 1, 0)):
                 if index >= 0 and (found := PRINTED_ID.search(pages[index].extract_text())):
                     return found[0]
@@ -171,91 +81,10 @@ def printed_id(path: Path, data: bytes) -> str | None:
     return None
 
 
-def _open(path: Path, data: bytes) -> PdfReader:
-    """PdfReader over the bytes, decrypted when that needs no password."""
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-    except LimitReachedError as exc:
-        if _COMMENTS in str(exc):  # while reading the cross-reference table or the trailer
-            raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de inhoudsopgave van het bestand is "
-                               "onleesbaar.") from exc
-        raise
-    if reader.is_encrypted:
-        _decrypt(path, reader)
-    return reader
-
-
-def _decrypt(path: Path, reader: PdfReader) -> None:
-    """Open an encrypted file with the empty password, or read it as it is when only its
-    attachments are encrypted; a file that needs a password is refused."""
-    try:
-        opened = reader.decrypt("")
-    except DependencyError:
-        raise PdfFormError(_aes_missing(path)) from None
-    except NotImplementedError:
-        raise PdfFormError(_unknown_encryption(path)) from None
-    if opened:
-        return
-    if _only_attachments_encrypted(reader) and hasattr(reader, "_override_encryption"):
-        # Strings and streams are stored in clear (/Identity): read them as stored, the way pypdf
-        # itself reads the /Encrypt dictionary. An attachment would be ciphertext; none is read.
-        reader._override_encryption = True
-        return
-    raise PdfFormError(f"{path}: het PDF-bestand is versleuteld met een wachtwoord en kan niet "
-                       "worden geopend. Vraag om het formulier zonder wachtwoord op te slaan.")
-
-
-def _only_attachments_encrypted(reader: PdfReader) -> bool:
-    """Whether the /Encrypt dictionary leaves strings and streams in clear (/StmF and /StrF /Identity,
-    the default from version 4 on): then at most the attachments (/EFF) are encrypted."""
-    encrypt = resolve(reader.trailer.get("/Encrypt"))
-    if not isinstance(encrypt, DictionaryObject):
-        return False
-    version = resolve(encrypt.get("/V"))
-    if not isinstance(version, int) or version < 4:
-        return False
-    return all(resolve(encrypt.get(key, NameObject("/Identity"))) == "/Identity" for key in ("/StmF", "/StrF"))
-
-
-def _aes_missing(path: Path) -> str:
-    return (f"{path}: het PDF-bestand is versleuteld (AES) en deze installatie van formkit kan dat niet openen "
-            "(de module 'cryptography' ontbreekt).")
-
-
-def _unknown_encryption(path: Path) -> str:
-    return (f"{path}: het PDF-bestand is versleuteld op een manier die formkit niet kent. Vraag om het "
-            "formulier zonder beveiliging op te slaan.")
-
-
-_COMMENTS = "leading comments"  # pypdf's LimitReachedError for more than 1,000 comments in a row
-_ENCRYPTION_WORDS = re.compile(r"encryption|SubFilter|Method|/Crypt", re.I)  # pypdf's NotImplementedErrors
-
-
-def explain(path: Path, exc: BaseException) -> PdfFormError | None:
-    """The true Dutch message for a pypdf error whose meaning is known, wherever it was raised;
-    None for the rest (the caller calls those damage, or a bomb for the limits)."""
-    text = str(exc)
-    if isinstance(exc, DependencyError):
-        if "brotli" in text.lower():
-            return PdfFormError(f"{path}: het PDF-bestand is gecomprimeerd met Brotli (PDF 2.0) en deze installatie "
-                                "van formkit kan dat niet lezen (de module 'brotli' ontbreekt). Installeer formkit "
-                                "opnieuw, of vraag om het formulier op te slaan als gewone PDF.")
-        if "cryptography" in text or "AES" in text:
-            return PdfFormError(_aes_missing(path))
-        return PdfFormError(f"{path}: deze installatie van formkit mist een onderdeel om dit PDF-bestand te lezen. "
-                            "Installeer formkit opnieuw.")
-    if isinstance(exc, NotImplementedError) and _ENCRYPTION_WORDS.search(text):
-        return PdfFormError(_unknown_encryption(path))
-    if isinstance(exc, LimitReachedError) and (_COMMENTS in text or "Root object recovery" in text):
-        # damage, not a bomb: a run of comments inside an object, a catalogue that is not where it should be
-        return PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.")
-    return None
-
-
 def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str], bool, bool]:
-    reader = _open(path, data)
+    reader = open_pdf(path, data)
     _object_streams(path, reader)
-    root = resolve(reader.trailer.get("/Root"))
+    root = reader.root_object  # the catalogue pypdf reads fields from (it looks for one when /Root is wrong)
     if not isinstance(root, DictionaryObject):
         raise PdfFormError(f"{path}: het PDF-bestand is beschadigd en niet te lezen.")
     acro = resolve(root.get("/AcroForm"))
@@ -271,15 +100,29 @@ def _load(path: Path, data: bytes) -> tuple[dict[str, RawField], dict[str, str],
             if kind in ("text", "name"):
                 info[key] = text
     budget = _Budget(path)
-    widgets = _walk(path, listed, budget) if isinstance(listed, ArrayObject) else {}
+    listed = listed if isinstance(listed, ArrayObject) else ArrayObject()
+    widgets = _walk(path, listed, budget)
+    # The widgets on the pages are fields too, also where the catalogue lists none of them (no /AcroForm,
+    # a misspelt key, a broken /Fields) or only some: the missing ones are added, in memory only.
+    try:
+        tops, pages = _widget_fields(reader, budget)
+    except Exception:
+        if not widgets:
+            raise
+        tops, pages = [], None  # pages unreadable, or more of them than a form has: the catalogue's fields it is
+    known = {id(resolve(ref)) for ref in listed}
+    if extra := [ref for ref in tops if id(resolve(ref)) not in known]:
+        found = _walk(path, ArrayObject(extra), budget)
+        for name, raw in found.items():
+            raw.recovered = name not in widgets
+        widgets = found | widgets
+        if acro is None:
+            acro = DictionaryObject()
+            root[NameObject("/AcroForm")] = acro
+        acro[NameObject("/Fields")] = ArrayObject([*listed, *extra])
     fields = _fields(path, reader, widgets)
-    if not fields:  # no usable form dictionary: the widgets on the pages are the fields
-        tops = _widget_fields(path, reader, budget)
-        if tops:
-            root[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): tops})  # in memory only
-            fields = _fields(path, reader, _walk(path, tops, budget))
-            for raw in fields.values():
-                raw.recovered = True
+    if pages == 0:
+        raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: er is geen enkele pagina te lezen.")
     return fields, info, xfa, declared
 
 
@@ -301,6 +144,10 @@ def _fields(path: Path, reader: PdfReader, widgets: dict[str, RawField]) -> dict
     return fields
 
 
+class _OutOfBudget(PdfFormError):
+    """More fields, widgets, pages or annotations than a form has."""
+
+
 class _Budget:
     """The visits one read may make to fields, widgets, pages, annotations and /Parent links."""
 
@@ -313,19 +160,23 @@ class _Budget:
         if self.left >= 0:
             return
         if pages:
-            raise PdfFormError(f"{self.path}: het PDF-bestand heeft onwaarschijnlijk veel pagina's of onderdelen "
+            raise _OutOfBudget(f"{self.path}: het PDF-bestand heeft onwaarschijnlijk veel pagina's of onderdelen "
                                "voor een formulier en is daarom niet helemaal gelezen.")
-        raise PdfFormError(f"{self.path}: het formulier heeft onwaarschijnlijk veel velden of onderdelen; dit is "
+        raise _OutOfBudget(f"{self.path}: het formulier heeft onwaarschijnlijk veel velden of onderdelen; dit is "
                            "geen formulier van formkit (of het is beschadigd).")
 
 
-def _widget_fields(path: Path, reader: PdfReader, budget: _Budget) -> ArrayObject:
-    """The top-level fields of the answer-holding widgets on the pages, for a file whose catalogue
-    has no usable form dictionary: each widget's /Parent chain is followed up to its top field,
-    which needs a name (/T); the chain must give a field type (/FT) that holds an answer.
-    An unreadable page tree is damage (pypdf raises)."""
+def _widget_fields(reader: PdfReader, budget: _Budget) -> tuple[list[IndirectObject], int]:
+    """The top-level fields of the answer-holding widgets on the pages, and the number of pages.
+
+    Each widget's /Parent chain is followed up to its top field, which needs a name (/T); the chain
+    must give a field type (/FT) that holds an answer (push-buttons do not). A chain that loops or
+    ends nowhere gives none. An unreadable page tree is damage (pypdf raises).
+    """
     tops: dict[int, IndirectObject] = {}
+    pages = 0
     for page in reader.pages:
+        pages += 1
         budget.spend(pages=True)
         annots = resolve(page.get("/Annots"))
         if not isinstance(annots, ArrayObject):
@@ -337,34 +188,34 @@ def _widget_fields(path: Path, reader: PdfReader, budget: _Budget) -> ArrayObjec
                     or resolve(widget.get("/Subtype")) != "/Widget":
                 continue
             top_ref, top, own = ref, widget, {k: widget[k] for k in ("/FT", "/Ff") if k in widget}
-            seen = {id(widget)}
-            while isinstance(up := top.get("/Parent"), IndirectObject):
+            seen, usable = {id(widget)}, True
+            while usable and isinstance(up := top.get("/Parent"), IndirectObject):
                 budget.spend()
                 parent = resolve(up)
-                if not isinstance(parent, DictionaryObject) or id(parent) in seen or len(seen) > MAX_DEPTH:
-                    raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn "
-                                       "onwaarschijnlijk diep genest of verwijzen eindeloos naar elkaar.")
-                seen.add(id(parent))
-                own = {k: parent[k] for k in ("/FT", "/Ff") if k in parent} | own  # the nearest wins
-                top_ref, top = up, parent
+                # a chain that loops, is absurdly deep or ends in no dictionary gives no field
+                usable = isinstance(parent, DictionaryObject) and id(parent) not in seen and len(seen) <= MAX_DEPTH
+                if usable:
+                    seen.add(id(parent))
+                    own = {k: parent[k] for k in ("/FT", "/Ff") if k in parent} | own  # the nearest wins
+                    top_ref, top = up, parent
             ftype, flags = resolve(own.get("/FT")), resolve(own.get("/Ff"))
             push = isinstance(flags, int) and bool(flags & PUSH_BUTTON)
-            if "/T" in top and ftype in ANSWER_TYPES and not (ftype == "/Btn" and push):
+            if usable and "/T" in top and ftype in ANSWER_TYPES and not (ftype == "/Btn" and push):
                 tops.setdefault(id(top), top_ref)
-    return ArrayObject(tops.values())
+    return list(tops.values()), pages
 
 
 def _object_streams(path: Path, reader: PdfReader) -> None:
     """Decode every object stream the xref names, up front and within the budget for all of them."""
     streams = sorted({entry[0] for entry in getattr(reader, "xref_objStm", {}).values()})
-    if len(streams) > MAX_OBJECT_STREAMS:  # a document of hundreds of pages, or a bomb: no form either way
+    if len(streams) > MAX_OBJECT_STREAMS:  # a manual of hundreds of pages, or a bomb: more than a form needs
         raise PdfFormError(f"{path}: het PDF-bestand is te ingewikkeld opgebouwd voor een formulier "
                            f"({len(streams)} objectstromen, hoogstens {MAX_OBJECT_STREAMS}) en is daarom niet "
                            "gelezen.")
     for num in streams:
         stream = resolve(IndirectObject(num, 0, reader))
         if isinstance(stream, StreamObject):
-            _decoded(stream)
+            decoded(stream)
 
 
 def _kids(node: Any) -> list[DictionaryObject]:
@@ -441,15 +292,6 @@ def _parents(path: Path, node: DictionaryObject) -> int:
     return steps
 
 
-def resolve(value: Any) -> Any:
-    """The object behind a reference (a few hops at most: references to references exist)."""
-    for _ in range(8):
-        if not isinstance(value, IndirectObject):
-            return value
-        value = value.get_object()
-    return None
-
-
 def value_of(value: Any) -> tuple[str, str, bool]:
     """A field value as (text, kind, repaired): what a register cell can take, and what it was."""
     value = resolve(value)
@@ -460,7 +302,7 @@ def value_of(value: Any) -> tuple[str, str, bool]:
     if isinstance(value, (NumberObject, FloatObject)):
         return str(value), "number", False
     if isinstance(value, StreamObject):  # a "text stream": allowed for long texts
-        text, repaired = decode_text(_decoded(value))
+        text, repaired = decode_text(decoded(value))
         return text, "text", repaired
     if isinstance(value, (BooleanObject, DictionaryObject)):
         return "", "other", False

@@ -42,15 +42,8 @@ from formkit.pdf.fields import (
     TITLES,
     FormField,
 )
-from formkit.pdf.raw import (
-    LimitReachedError,
-    RawField,
-    TooMuchData,
-    explain,
-    load_fields,
-    printed_id,
-    quiet_pypdf,
-)
+from formkit.pdf.opening import LimitReachedError, TooMuchData, explain, quiet_pypdf
+from formkit.pdf.raw import RawField, load_fields, printed_id
 
 MAX_PDF_BYTES = 20 * 2**20  # larger files are refused unread (hostile or not a form)
 EXCEL_CELL_MAX = 32767  # longest text an Excel cell holds
@@ -60,7 +53,9 @@ _NUMBER_RE = re.compile(r"^K-\d{4}-\d{3,}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _OFF = ("", "off")
 # What a PDF is made of: without the header, a file with any of these is a damaged PDF, not another kind of file.
-_PDF_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\s*<<|\bxref\s+\d+\s+\d+|\btrailer\s*<<|\bstartxref\s+\d+")
+# (Bounded repeats: the search stays linear on 20 MB of digits.)
+_PDF_STRUCTURE = re.compile(rb"(?<![0-9])[0-9]{1,10}\s{1,8}[0-9]{1,5}\s{1,8}obj\b|\bxref\s{1,8}[0-9]{1,10}\s{1,8}[0-9]"
+                            rb"|\btrailer\s{0,8}<<|\bstartxref\s{1,8}[0-9]")
 TYPED = ("date", "email", "number")  # kinds of field a client types freely: a mistake there is no refusal
 FormValue = str | dt.date
 
@@ -119,13 +114,18 @@ def _parse(path: Path, data: bytes, log: list[logging.LogRecord]) -> ImportedFor
         if declared:
             raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: de invulvelden zijn niet te lezen.")
         if _ours(info) or printed_id(path, data):
+            if log:  # pypdf had to repair it: a damaged form, not (only) a flattened one
+                raise PdfFormError(f"{path}: het PDF-bestand is beschadigd: het is een formulier van formkit, maar "
+                                   "er zijn geen leesbare invulvelden in. Vraag om het ingevulde formulier opnieuw "
+                                   "te sturen.")
             raise _flattened(path)
-        raise PdfFormError(f"{path}: dit PDF-bestand bevat geen invulvelden, dus ook geen ingevulde antwoorden. "
-                           "formkit leest alleen het ingevulde klachtenformulier of tevredenheidsformulier van "
-                           "formkit.")
+        errors = " (het bestand bevat ook fouten; formkit las wat leesbaar was)" if log else ""
+        raise PdfFormError(f"{path}: dit PDF-bestand bevat geen invulvelden, dus ook geen ingevulde antwoorden"
+                           f"{errors}. formkit leest alleen het ingevulde klachtenformulier of tevredenheidsformulier "
+                           "van formkit.")
     if any(raw.recovered for raw in fields.values()):
-        notes.append("De lijst met invulvelden ontbreekt in het PDF-bestand (of is onleesbaar); de velden zijn op "
-                     "de pagina's gevonden. Controleer de ingelezen waarden.")
+        notes.append("De lijst met invulvelden in het PDF-bestand ontbreekt of is onvolledig; de velden zijn op de "
+                     "pagina's gevonden. Controleer de ingelezen waarden.")
     kind, version = _identify(path, fields, info, notes)
     marker = _marker(path, fields, info)
     skipped: list[str] = []
@@ -149,12 +149,17 @@ def _read_bytes(path: Path) -> bytes:
         raise PdfFormError(f"{path}: het bestand is niet te lezen ({exc.strerror or exc}).") from None
     if not data:
         raise PdfFormError(f"{path}: het bestand is leeg.")
-    if b"%PDF-" not in data[:1024] and not _PDF_STRUCTURE.search(data):  # without a header: a damaged PDF
+    if b"%PDF-" not in data[:1024] and not _pdf_structure(data):  # without a header: a damaged PDF
         raise PdfFormError(f"{path}: dit is geen PDF-bestand.")
     if b"%%EOF" not in data[-4096:]:
         raise PdfFormError(f"{path}: het PDF-bestand is beschadigd of onvolledig (het einde ontbreekt; "
                            "is het bestand half gedownload of afgekapt?).")
     return data
+
+
+def _pdf_structure(data: bytes) -> bool:
+    """Whether the bytes hold objects, a cross-reference table or a trailer, as only a PDF does."""
+    return any(word in data for word in (b"obj", b"xref", b"trailer")) and bool(_PDF_STRUCTURE.search(data))
 
 
 def _clean(text: str) -> str:

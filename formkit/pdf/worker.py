@@ -11,8 +11,8 @@ main process dies (each worker watches its parent and exits).
 Bounded, per file:
 - wall time: READ_TIMEOUT seconds, every platform (the worker is killed, not asked);
 - input size: reading.MAX_PDF_BYTES (20 MB), checked before parsing;
-- decompression: 4 MB per stream (pypdf's limits, tightened in raw.PYPDF_LIMITS) and 32 MB
-  for all streams of the file together (raw.TOTAL_DECODED; pypdf's limits are per stream);
+- decompression: 4 MB per stream (pypdf's limits, tightened in opening.PYPDF_LIMITS) and 32 MB
+  for all streams of the file together (opening.TOTAL_DECODED; pypdf's limits are per stream);
 - structure: at most 64 object streams, 2,000 fields, 16,000 field/widget/parent visits,
   nesting 32 deep (raw), so pypdf's own field walk stays small too;
 - memory: WORKER_MEMORY (1 GB) of address space per worker, on Linux only (setrlimit); running out
