@@ -235,21 +235,31 @@ def _build(
     if missing:
         raise RegisterError(_missing_message(path, sheet_name, grid, missing, header_merges()))
     errors = errors or {}
-    odd: list[tuple[int, str]] = []  # rows whose Klachtnummer cell holds something else
-    by_number: dict[str, list[int]] = {}
     # Only the Klachtnummer column is converted now (as complaints() converts it): the complaints
     # themselves are built when they are asked for.
-    for row, text in enumerate(registerrows.column_values(grid[1:], 2, "number", columns, date1904), start=2):
+    texts = registerrows.column_values(grid[1:], 2, "number", columns, date1904)
+    numbers, odd, duplicates = _index(texts)
+    return Register(path, sheet_name, columns, extra, max(1, registerrows.last_row(grid, 1, errors)), date1904,
+                    duplicates, _extra_values(grid, extra), odd_rows=odd, grid=grid, errors=errors, numbers=numbers)
+
+
+def _index(texts: list[str | None]) -> tuple[dict[str, int], list[tuple[int, str]], dict[str, list[int]]]:
+    """The rows of the Klachtnummer column's texts (the first row is 2): each complaint number's
+    first row, the rows holding something else, and the numbers on more than one row."""
+    first = {text: row for text, row in zip(texts, range(2, len(texts) + 2), strict=True) if text is not None}
+    if len(first) + texts.count(None) == len(texts) and all(map(NUMBER_RE.fullmatch, first)):
+        return first, [], {}  # the usual register: every number written as one, each on one row
+    odd: list[tuple[int, str]] = []  # rows whose Klachtnummer cell holds something else
+    by_number: dict[str, list[int]] = {}
+    for row, text in enumerate(texts, start=2):
         if text:
-            number = text if NUMBER_RE.fullmatch(text) else normalise_number(text)  # most are written so
+            number = normalise_number(text)
             if not NUMBER_RE.match(number):
                 odd.append((row, text))
                 continue
             by_number.setdefault(number, []).append(row)
     duplicates = {number: rows for number, rows in by_number.items() if len(rows) > 1}
-    return Register(path, sheet_name, columns, extra, max(1, registerrows.last_row(grid, 1, errors)), date1904,
-                    duplicates, _extra_values(grid, extra), odd_rows=odd, grid=grid, errors=errors,
-                    numbers={number: rows[0] for number, rows in by_number.items()})
+    return {number: rows[0] for number, rows in by_number.items()}, odd, duplicates
 
 
 def _extra_values(grid: list[list], extra: dict[str, int]) -> dict[int, dict[str, object]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from collections.abc import Sequence
 
 from formkit.dates import DateParseError, dutch_short, to_date
 from formkit.register.columns import BY_KEY, COLUMNS, Column, column_letter
@@ -55,7 +56,11 @@ def column_values(rows: list[list], first_row: int, key: str, columns: dict[str,
 
     A text column has no problems; a date column's unreadable cells read as None here."""
     index = columns[key]
-    return _convert(BY_KEY[key], index, _columns_of(rows, [index])[0], first_row, date1904, {})
+    try:
+        cells: Sequence = list(map(operator.itemgetter(index), rows))  # one column: no need to transpose all
+    except IndexError:
+        cells = _columns_of(rows, [index])[0]
+    return _convert(BY_KEY[key], index, cells, first_row, date1904, {})
 
 
 def last_row(rows: list[list], first_row: int, errors: Errors) -> int:
@@ -68,32 +73,33 @@ def last_row(rows: list[list], first_row: int, errors: Errors) -> int:
     return max(last, *errors) if errors else last
 
 
-def _columns_of(body: list[list], indices: list[int]) -> list[list]:
+def _columns_of(body: list[list], indices: list[int]) -> list[Sequence]:
     """The cells of each wanted column, top to bottom ('' where a short row ends). Column by column:
-    a list per column, not a tuple per row first (20,000 short-lived tuples keep the collector busy)."""
-    try:
-        return [list(map(operator.itemgetter(index), body)) for index in indices]
-    except IndexError:  # rows of unequal length (calamine pads them, but a grid from elsewhere may not)
-        need = max(indices) + 1
-        body = [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]
-        return [list(map(operator.itemgetter(index), body)) for index in indices]
+    a sequence per column, never a tuple per row first (20,000 short-lived tuples keep the collector busy)."""
+    if not body:
+        return [() for _ in indices]
+    if len(set(map(len, body))) == 1:  # calamine gives every row the same length: transpose at once
+        transposed = list(zip(*body, strict=True))
+        return [transposed[index] if index < len(transposed) else ("",) * len(body) for index in indices]
+    need = max(indices) + 1  # rows of unequal length (a grid from elsewhere): pad the short ones
+    body = [r if len(r) >= need else [*r, *[""] * (need - len(r))] for r in body]
+    return [list(map(operator.itemgetter(index), body)) for index in indices]
 
 
 _ODD = object()  # a cell the fast path leaves to the careful one
 
 
-def _convert(column: Column, index: int, raw: list, first_row: int, date1904: bool,
+def _convert(column: Column, index: int, raw: Sequence, first_row: int, date1904: bool,
              problems: dict[int, list[tuple[int, Problem]]]) -> list:
     """One column's cells as typed values (None when empty); unreadable cells become problems."""
     empty = raw.count("")
     if empty == len(raw):  # a column nobody uses (many are, on most rows)
         return [None] * empty
-    kinds = list(map(type, raw))
     if column.kind == "date":
-        if kinds.count(dt.date) + empty == len(raw):  # dates and empty cells only: a date is true, "" is not
+        if list(map(type, raw)).count(dt.date) + empty == len(raw):  # dates and empty cells: a date is true
             return [v or None for v in raw]
         values = [v if type(v) is dt.date else None if v == "" else _ODD for v in raw]
-    elif kinds.count(str) == len(raw) and not _NEEDS_CLEANING.search("\n".join(raw)):
+    elif (joined := _joined(raw)) is not None and not _NEEDS_CLEANING.search(joined):  # text only, clean
         values = list(map(str.strip, raw))
         return [v or None for v in values] if empty or "" in values else values
     else:
@@ -115,6 +121,14 @@ def _convert(column: Column, index: int, raw: list, first_row: int, date1904: bo
                 _problem(problems, column, row, f"{column_letter(index)}{row}", str(exc),
                          as_text(cell, date1904) or "")
     return values
+
+
+def _joined(raw: Sequence) -> str | None:
+    """The column's cells joined by newlines when every one is text (None when one is not)."""
+    try:
+        return "\n".join(raw)
+    except TypeError:
+        return None
 
 
 def _error_cells(column: Column, index: int, rows: list[list], first_row: int, errors: Errors,
