@@ -414,3 +414,15 @@ def test_rows_converted_all_at_once_as_one_by_one():
         one_by_one = [c for r in range(2, len(grid) + 1)
                       for c in registerrows.complaints(grid[r - 1 : r], r, columns, False, errors)]
         assert [repr(c) for c in at_once] == [repr(c) for c in one_by_one], trial
+
+
+def test_a_number_changed_by_a_write_is_found_by_its_new_number(tmp_path):
+    """Klachtnummer is never changed by formkit's commands; if a write ever does, lookups follow it."""
+    from formkit.register.storage import RegisterUpdate
+
+    register = read_register(_mixed_register(tmp_path))
+    update = RegisterUpdate(register)
+    got = register.get("K-2026-006")
+    update.set(got, {"number": "K-2026-016"})
+    assert register.get("K-2026-016") is got and register.find("K-2026-006") is None
+    assert register.next_number(2026) == "K-2026-017"

@@ -66,6 +66,7 @@ class Register:
     numbers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # number -> its first row
     _built: dict[int, Complaint] = field(default_factory=dict, init=False, repr=False, compare=False)
     _all: list[Complaint] | None = field(default=None, init=False, repr=False, compare=False)
+    _scan: bool = field(default=False, init=False, repr=False, compare=False)  # numbers changed: no index
 
     @property
     def complaints(self) -> list[Complaint]:
@@ -86,6 +87,11 @@ class Register:
         if NUMBER_RE.match(number):
             self.numbers.setdefault(number, complaint.row)
 
+    def renumbered(self) -> None:
+        """A complaint's Klachtnummer was changed in place (by a write): from now on numbers are looked
+        up in the complaints themselves, as they are now."""
+        self._scan = True
+
     def find(self, number: str) -> Complaint | None:
         """The complaint with this number; refuses when the number is on several rows."""
         wanted = normalise_number(number)
@@ -96,7 +102,7 @@ class Register:
                 f"{self.path.name}: klachtnummer {wanted} staat op meer dan één rij (rij {listed}). "
                 "Maak de nummers eerst uniek."
             )
-        if not NUMBER_RE.match(wanted):  # no complaint number: only a complaint without one can match ("")
+        if self._scan or not NUMBER_RE.match(wanted):  # not in the index (a complaint without a number: "")
             return next((c for c in self.complaints if normalise_number(c.number or "") == wanted), None)
         row = self.numbers.get(wanted)
         return None if row is None else self._complaint_at(row)
@@ -142,7 +148,8 @@ class Register:
     def next_number(self, year: int) -> str:
         """The next free Klachtnummer K-YYYY-NNN of a year."""
         highest = 0
-        for number in self.numbers:  # every complaint number, appended ones too
+        numbers = (normalise_number(c.number or "") for c in self.complaints) if self._scan else self.numbers
+        for number in numbers:  # every complaint number, appended ones too
             m = NUMBER_RE.match(number)
             if m and int(m[1]) == year:
                 highest = max(highest, int(m[2]))

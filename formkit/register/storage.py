@@ -124,6 +124,8 @@ class RegisterUpdate:
             self.changes.append(CellChange(complaint.number or "", complaint.row, header, old, value))
             setattr(complaint, key, value)
             changed.append(header)
+            if key == "number":
+                self.register.renumbered()
         return changed
 
     def set_extra(self, complaint: Complaint, header: str, value: Value) -> None:
