@@ -192,8 +192,12 @@ def test_existing_letter_with_missing_date_is_recorded_on_rerun(folder):
     produce(settings, batch, TODAY)
     assert read_register(folder.register).get("K-2026-001").reaction_date is None
     result = run(folder, "brief", "ontvangst", "K-2026-001")
-    assert result.exit_code == 1 and "bestaat al" in result.stderr
+    # what the earlier run asked for is done: no --overwrite advice, nothing left to attend to
+    assert result.exit_code == 0, result.stderr
+    assert "bestond al; de datum is nu vastgelegd" in result.stderr and "--overwrite" not in result.stderr
     assert read_register(folder.register).get("K-2026-001").reaction_date == TODAY
+    again = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert again.exit_code == 1 and "niet overschreven (gebruik --overwrite)" in again.stderr
 
 
 def test_feedback_letter_needs_a_handled_complaint(folder):

@@ -141,7 +141,8 @@ def test_a_register_held_by_another_program_is_refused_and_a_rerun_records_once(
     letters = list(demo.dossier(number).glob(f"* ontvangst {number}.docx"))
     assert len(letters) == 1
     again = held_run(demo.root, [], "brief", "ontvangst", number, "--verwacht", LATER)
-    assert again.returncode == 1, again.stderr  # the letter existed: not overwritten, but recorded now
+    assert again.returncode == 0, again.stderr  # the letter existed: kept, and its date recorded now
+    assert "de datum is nu vastgelegd" in again.stderr and "--overwrite" not in again.stderr
     assert read_register(demo.register).get(number).reaction_date == dt.date.today()
     third = held_run(demo.root, [], "brief", "ontvangst", number, "--verwacht", LATER)
     assert "vastgelegd in het register" not in third.stderr  # recorded once
@@ -181,3 +182,13 @@ def test_a_held_file_is_tried_again_briefly_then_refused(tmp_path, monkeypatch):
     with pytest.raises(FileHeld, match="register.xlsx is in gebruik door een ander programma"):
         held.retrying(tmp_path / "register.xlsx", lambda: (_ for _ in ()).throw(PermissionError(13, "x")))
     assert waited == list(held.RETRY_PAUSES) and sum(waited) <= 3.5
+
+
+def test_a_letter_with_a_held_logbook_says_so(demo):
+    """The logbook's note comes after the register write; a letter's report must still show it."""
+    logbook = demo.register.parent / "logboek.csv"
+    number = unanswered(demo)
+    done = held_run(demo.root, [logbook], "brief", "ontvangst", number, "--verwacht", LATER)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "logboek.csv is in gebruik" in done.stderr and "volgende opdracht" in done.stderr
+    assert read_register(demo.register).get(number).reaction_date == dt.date.today()

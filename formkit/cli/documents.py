@@ -167,6 +167,8 @@ def _report(batch: Batch, pdf: bool, overwrite: bool, dry_run: bool) -> int:
     for item in batch.items:
         if item.completed:
             info(f"{item.docx.name} bestond al; wat ontbrak is nu gemaakt.")
+    for item in batch.recorded_late:  # the rerun a held register asked for
+        info(f"{item.docx.name} bestond al; de datum is nu vastgelegd.")
     for item in batch.skipped:
         warn(f"{item.docx} bestaat al; niet overschreven (gebruik --overwrite).")
     for item in batch.failed:

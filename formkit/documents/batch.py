@@ -49,8 +49,19 @@ class Batch:
         return [p for p in self.items if p.error]
 
     @property
-    def skipped(self) -> list[Planned]:
+    def left_as_they_were(self) -> list[Planned]:
+        """Documents that existed and were left as they were (without --overwrite)."""
         return [p for p in self.items if p.reached and p.exists and not p.made and not p.completed and not p.error]
+
+    @property
+    def skipped(self) -> list[Planned]:
+        """Kept documents that did nothing this run: worth telling, with --overwrite as the way on."""
+        return [p for p in self.left_as_they_were if p.complaint.number_text not in self.recorded]
+
+    @property
+    def recorded_late(self) -> list[Planned]:
+        """Kept documents whose date an earlier run could not record (a held register): recorded now."""
+        return [p for p in self.left_as_they_were if p.complaint.number_text in self.recorded]
 
 
 class Interrupted(KeyboardInterrupt):

@@ -329,7 +329,7 @@ def _record(settings: Settings, batch: Batch, made: list[Planned]) -> None:
             changed = update.set(current, decision.values)
             if changed:
                 batch.recorded[number] = changed
-        batch.notes += update.notes
+    batch.notes += update.notes  # after the write: a held logbook adds its note then
 
 
 def _shown(value: Value) -> str:
