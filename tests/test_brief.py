@@ -87,6 +87,8 @@ def test_verlenging_records_both_dates_and_needs_expected(folder):
     assert c.extended_until == expected and c.extension_notice_date == TODAY
     missing = run(folder, "brief", "verlenging", "K-2026-001")
     assert missing.exit_code == 2 and "--verwacht" in missing.stderr, "a usage error"
+    # the reason is the extension's own, not a passed date (its term has not passed)
+    assert "Een verlengingsbrief noemt de datum" in missing.stderr and "al voorbij" not in missing.stderr
     assert not list(folder.dossiers.rglob("*verlenging K-2026-001*"))
 
 
@@ -249,3 +251,28 @@ def test_template_code_with_a_space_inside_the_braces_is_refused(folder):
     result = run(folder, "brief", "ontvangst", "K-2026-001")
     assert result.exit_code == 2
     assert "{ { brief.aanhef }}" in result.stderr and "zonder spatie" in result.stderr
+
+
+def test_dry_run_and_real_run_of_a_kept_letter_say_the_same(folder):
+    """A letter that exists is kept by a rerun: its dry run must not warn about a letter it will not make."""
+    term = (TODAY - dt.timedelta(days=3) + dt.timedelta(days=7)).strftime("%d-%m-%Y")  # K-2026-001 is serious
+    first = run(folder, "brief", "verlenging", "K-2026-001", "--verwacht", term)
+    assert "een verlenging is dan niet nodig" in first.stderr, first.stderr
+    dry = run(folder, "brief", "verlenging", "K-2026-001", "--verwacht", term, "--dry-run")
+    real = run(folder, "brief", "verlenging", "K-2026-001", "--verwacht", term)
+    notes = [[line for line in r.stderr.splitlines() if line.startswith("Let op")] for r in (dry, real)]
+    assert notes[0] == notes[1] == [], (dry.stderr, real.stderr)
+
+
+def test_dry_run_names_an_unknown_template_name_as_the_real_run_does(folder):
+    from docx import Document
+
+    template = folder.templates / "brief-ontvangst.docx"
+    doc = Document(template)
+    doc.add_paragraph("{{ behandelaar.naaam }}")
+    doc.save(template)
+    dry = run(folder, "brief", "ontvangst", "K-2026-001", "--dry-run")
+    real = run(folder, "brief", "ontvangst", "K-2026-001")
+    assert dry.exit_code == real.exit_code == 2
+    assert "behandelaar.naaam (bedoelt u behandelaar.naam?)" in dry.stderr
+    assert dry.stderr.splitlines()[0] == real.stderr.splitlines()[0]

@@ -79,6 +79,7 @@ def test_signed_letter_and_its_draft_with_the_same_pdf(folder, pki):
     assert [p.get_filename() for p in attached] == [pdf.name]
     assert attached[0].get_content() == pdf.read_bytes()  # the signed file, byte for byte
     assert feedback_date(folder, "K-2026-001") == TODAY
+    assert f"Digitaal ondertekend: {pdf.name}." in result.stderr
 
 
 def test_mail_implies_pdf_and_satisfaction_drafts_carry_the_form(folder):
@@ -133,7 +134,7 @@ def test_without_password_or_terminal_refused_at_once(folder):
                              "K-2026-001", "--onderteken"], stdin=subprocess.PIPE, capture_output=True, env=env,
                             timeout=120)  # stdin stays open: a prompt would hang until the timeout
     assert result.returncode == 2, result.stderr.decode()
-    assert PASSWORD_VARIABLE in result.stderr.decode()
+    assert PASSWORD_VARIABLE in result.stderr.decode() and "ontbreekt" in result.stderr.decode()
     assert made(folder, "K-2026-001") == set()
 
 

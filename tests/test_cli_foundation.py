@@ -192,6 +192,15 @@ def test_a_second_demo_into_the_same_folder_says_it_already_holds_one(runner, tm
     result = runner.invoke(main, ["demo", str(target)])
     assert result.exit_code == 2
     assert "staat al een voorbeeldwerkmap" in result.stderr and "init" not in result.stderr
+    assert "laat die staan en maakt niets" in result.stderr
+
+
+@pytest.mark.parametrize("port", ["0", "70000"])
+def test_an_impossible_port_is_refused_in_dutch(runner, port):
+    result = runner.invoke(main, ["app", "--port", port, "--no-browser"])
+    assert result.exit_code == 2
+    assert f"{port} is geen poort; kies een getal van 1 tot en met 65535" in result.stderr
+    assert "range" not in result.stderr and "range" not in runner.invoke(main, ["app", "--help"]).output
 
 
 @pytest.mark.parametrize(("args", "absent"), [

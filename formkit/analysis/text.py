@@ -184,11 +184,11 @@ def data_notes(a: Analysis) -> list[str]:
     notes = []
     if a.undated:
         notes.append(f"{n(a.undated, 'klacht', 'klachten')} zonder leesbare Datum ontvangst "
-                     f"{'is' if a.undated == 1 else 'zijn'} niet meegeteld (zie formkit controle).")
+                     f"{'is' if a.undated == 1 else 'zijn'} niet meegeteld (de maandcontrole noemt ze).")
     if a.unknown:
         notes.append(f"{n(a.unknown, 'klacht', 'klachten')} met een onleesbare of onmogelijke datum "
                      "(bijvoorbeeld afhandeling vóór ontvangst): niet meegeteld bij de termijnen en de "
-                     "doorlooptijd (zie formkit controle).")
+                     "doorlooptijd (de maandcontrole noemt ze).")
     if a.total and a.total < SMALL_N:
         notes.append(f"Kleine aantallen (n = {a.total}): één klacht verschuift een percentage sterk.")
     return notes

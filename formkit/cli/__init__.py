@@ -30,7 +30,9 @@ COMMANDS = {
 @click.group(cls=FormkitGroup, commands_by_name=COMMANDS, context_settings=CONTEXT, options_metavar="[OPTIES]",
              subcommand_metavar="OPDRACHT [ARGUMENTEN]...")
 @click.option("--map", "workfolder", type=click.Path(file_okay=False, path_type=Path), envvar="FORMKIT_MAP",
-              metavar="MAP", default=None, help="Werkmap (standaard: de huidige map; ook via FORMKIT_MAP).")
+              metavar="MAP", default=None,
+              help="Werkmap (standaard: de map met formkit.toml, vanaf de huidige map omhoog gezocht; ook via "
+                   "FORMKIT_MAP).")
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="BESTAND",
               help="Ander registerbestand.")
 @click.option("--quiet", "-q", is_flag=True, help="Geen voortgang of meldingen; alleen fouten en gegevens.")

@@ -8,8 +8,8 @@ from formkit.cli.common import command, info, state
 
 
 @command("app")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, metavar="N",
-              help="Poort op 127.0.0.1 (standaard: een vrije poort).")
+@click.option("--port", type=int, default=None, metavar="N", callback=lambda ctx, param, value: _port(value),
+              help="Poort op 127.0.0.1, 1 tot en met 65535 (standaard: een vrije poort).")
 @click.option("--no-browser", is_flag=True, help="Alleen het adres tonen; de browser niet openen.")
 @click.pass_context
 def app_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
@@ -32,3 +32,9 @@ def app_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
         click.echo(line)  # data: the address, even with --quiet
 
     serve(settings.root, found.register, port, not no_browser, info, show)
+
+
+def _port(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 65535:
+        raise click.BadParameter(f"{value} is geen poort; kies een getal van 1 tot en met 65535.")
+    return value

@@ -32,7 +32,8 @@ HINTS = {
     Hint.WORKFOLDER: "Ga met cd naar de werkmap (of een map daarin), of geef haar op met --map MAP.",
     Hint.INIT: "Maak een leeg register met 'formkit init' in de werkmap, of zet een reservekopie terug uit "
                "de map backups naast het register.",
-    Hint.PASSWORD: "Zet het wachtwoord in FORMKIT_CERTIFICAAT_WACHTWOORD of typ het als formkit erom vraagt.",
+    Hint.PASSWORD: ("Zet het wachtwoord in FORMKIT_CERTIFICAAT_WACHTWOORD, of geef de opdracht in een terminal: "
+                    "dan vraagt formkit erom."),
 }
 
 

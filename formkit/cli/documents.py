@@ -138,7 +138,7 @@ def _ask_dates(needed: ExpectedDateNeeded) -> dict[str, dt.date]:
     """The date the client may now expect, per complaint, each checked as the core checks it."""
     from formkit.documents.promises import check_expected
 
-    warn("Een brief belooft de klant geen datum die al voorbij is.")
+    warn(needed.rule)
     dates: dict[str, dt.date] = {}
     for number, why in needed.reasons.items():
         while number not in dates:
@@ -164,6 +164,9 @@ def _report(batch: Batch, pdf: bool, overwrite: bool, dry_run: bool) -> int:
             for path in (item.docx if item.made else None, item.pdf, *item.extra, item.draft):
                 if path is not None:
                     show_path(path)
+    signed = [item.pdf.name for item in batch.items if item.signed and item.pdf is not None]
+    if signed:
+        info(f"Digitaal ondertekend: {and_list(signed)}.")
     for item in batch.items:
         if item.completed:
             info(f"{item.docx.name} bestond al; wat ontbrak is nu gemaakt.")

@@ -26,6 +26,7 @@ class Planned:
     error: str = ""
     extra: list[Path] = field(default_factory=list)  # enclosures, e.g. the satisfaction form
     draft: Path | None = None  # the e-mail draft beside it (--mail)
+    signed: bool = False  # its PDF carries the organisation's digital signature (--onderteken)
     reached: bool = False  # the batch came to it (after Ctrl-C the rest is not reached)
     completed: bool = False  # it existed; what it lacked (its PDF, the enclosed form) was made now
     decision: Decision | None = None  # on a dry run: what the register would get

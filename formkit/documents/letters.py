@@ -156,13 +156,12 @@ def preview(settings: Settings, batch: Batch, letter_date: dt.date, *, overwrite
     refuse_unreadable(batch, renderer)
     for item in batch.items:
         item.reached = True
+        if item.exists and not overwrite:  # kept as it is, as produce() keeps it: only its date may be recorded
+            item.decision = decide(item.record, item.complaint, made_now=False)
+            continue
         try:
             batch.notes += precheck(batch.kind, item.complaint, letter_date, item.expected, settings.terms)
-            context = _context(settings, batch.kind, item, letter_date, None)
-            unknown = renderer.unknown_names(context)
-            if unknown:
-                raise TemplateError(f"Het sjabloon {renderer.path} gebruikt namen die formkit niet kent: "
-                                    f"{', '.join(unknown)}.")
+            renderer.check_names(_context(settings, batch.kind, item, letter_date, None))
             batch.warnings += attention(batch.kind, item.complaint)
             item.decision = decide(item.record, item.complaint, made_now=overwrite or not item.exists)
         except TemplateError:

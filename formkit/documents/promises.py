@@ -35,12 +35,15 @@ class ExpectedDateNeeded(InputError):
     calls again with them (`expected={number: date}`).
     """
 
-    def __init__(self, reasons: Mapping[str, str], letter_date: dt.date) -> None:
+    def __init__(self, reasons: Mapping[str, str], letter_date: dt.date, kind: str = "") -> None:
         self.reasons = dict(reasons)
         self.letter_date = letter_date
+        # an extension notice always names the new date; other letters need one instead of a passed date
+        self.rule = ("Een verlengingsbrief noemt de datum waarop de klacht nu wordt afgehandeld."
+                     if kind == "verlenging" else "Een brief belooft de klant geen datum die al voorbij is.")
         listed = and_list([f"{number} ({why})" for number, why in self.reasons.items()])
-        super().__init__(f"Geef de verwachte datum van afhandeling op voor {listed}: een brief belooft de klant "
-                         "geen datum die al voorbij is. Er is niets gemaakt.", Hint.EXPECTED_DATE)
+        super().__init__(f"Geef de verwachte datum van afhandeling op voor {listed}. {self.rule} Er is niets "
+                         "gemaakt.", Hint.EXPECTED_DATE)
 
 
 def check_expected(expected: dt.date, letter_date: dt.date) -> None:
@@ -92,7 +95,7 @@ def resolve_expected(kind: str, complaints: Iterable[Complaint], expected: Expec
         elif why:
             needed[number] = why
     if needed:
-        raise ExpectedDateNeeded(needed, letter_date)
+        raise ExpectedDateNeeded(needed, letter_date, kind)
     return dates
 
 

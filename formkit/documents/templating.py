@@ -192,8 +192,8 @@ class Renderer:
                         unknown.add(missing)
         return sorted(unknown)
 
-    def render(self, context: dict[str, Any], out_path: Path) -> Path:
-        """Render one document and write it atomically; any template problem is a DocumentError."""
+    def check_names(self, context: dict[str, Any]) -> None:
+        """Refuse (TemplateError) a template that uses names this context lacks, suggesting close ones."""
         unknown = self.unknown_names(context)
         if unknown:
             known = list(_paths(context))
@@ -203,6 +203,10 @@ class Renderer:
                 f"Het sjabloon {self.path} gebruikt namen die formkit niet kent: {', '.join(named)}. "
                 "Verbeter de tekst tussen {{ }} of {% %} in Word; de beschikbare namen staan in "
                 "LEESMIJ.md in de map met sjablonen.")
+
+    def render(self, context: dict[str, Any], out_path: Path) -> Path:
+        """Render one document and write it atomically; any template problem is a DocumentError."""
+        self.check_names(context)
         tpl = _BatchTemplate(io.BytesIO(self._bytes), self._patched)
         values = dict(context)
         signature = context.get("handtekening")

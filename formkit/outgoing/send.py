@@ -58,6 +58,7 @@ def _sign(settings: Settings, batch: Batch, item: Planned, certificate: Certific
                       f"({type(exc).__name__}); de PDF is weggehaald en de brief niet vastgelegd. Voer de opdracht "
                       "opnieuw uit.")
         return False
+    item.signed = True
     if not visible:
         batch.warnings.append(f"{item.pdf.name}: ondertekend, maar zonder zichtbaar handtekeningvak (de "
                               "handtekening van de behandelaar staat niet precies één keer in de brief).")

@@ -7,6 +7,7 @@ lines would carry searches and names; only its own warnings (no query strings) r
 
 from __future__ import annotations
 
+import errno
 import shutil
 import signal
 import socket
@@ -30,6 +31,15 @@ def address(port: int, key: str) -> str:
     return f"http://127.0.0.1:{port}/?sleutel={key}"
 
 
+def _reason(exc: OSError) -> str:
+    """Why a port cannot be had, in Dutch for the usual causes (the system's own words otherwise)."""
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+        return "een ander programma gebruikt haar al"
+    if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
+        return "deze poort is niet toegestaan"
+    return str(exc.strerror or exc)
+
+
 def listen(port: int | None) -> socket.socket:
     """A socket on 127.0.0.1 only (port 0: a free one)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -40,7 +50,7 @@ def listen(port: int | None) -> socket.socket:
         sock.listen(64)
     except OSError as exc:
         sock.close()
-        raise FormkitError(texts.PORT_UNUSABLE.format(port=port, reason=exc.strerror or exc)) from None
+        raise FormkitError(texts.PORT_UNUSABLE.format(port=port, reason=_reason(exc))) from None
     return sock
 
 

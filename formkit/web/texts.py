@@ -64,7 +64,7 @@ HINT_TEXTS = {
     Hint.WORKFOLDER: "Start formkit app in de werkmap, of met --map MAP.",
     Hint.INIT: ("Maak een werkmap met 'formkit init', of zet een reservekopie terug uit de map backups naast het "
                 "register."),
-    Hint.PASSWORD: "Zet het wachtwoord in FORMKIT_CERTIFICAAT_WACHTWOORD en start formkit app opnieuw.",
+    Hint.PASSWORD: "Typ het wachtwoord van het certificaat in het veld bij de brief en probeer het opnieuw.",
 }
 EXPECTED_LABEL = "Verwachte datum van afhandeling"
 EXPECTED_FOR = "Verwachte datum voor {number}"

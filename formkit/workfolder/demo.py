@@ -60,8 +60,8 @@ def run_demo(folder: Path, today: dt.date | None = None) -> Iterator[Step]:
     today = today or dt.date.today()
     if (Path(folder) / CONFIG_NAME).exists():
         what = "een voorbeeldwerkmap" if (Path(folder) / INBOX).is_dir() else "een werkmap"
-        raise FormkitError(f"In {Path(folder).resolve()} staat al {what}; formkit demo maakt er een nieuwe. "
-                           "Kies een andere map (formkit demo ANDERE-MAP) of verwijder deze eerst.")
+        raise FormkitError(f"In {Path(folder).resolve()} staat al {what}; formkit demo laat die staan en maakt "
+                           "niets. Kies een andere map (formkit demo ANDERE-MAP) of verwijder deze eerst.")
     result = init_workfolder(folder)
     settings = _invented_addresses(result.settings)
     yield f"Werkmap gemaakt: {settings.root}", None
