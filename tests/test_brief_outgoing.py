@@ -150,3 +150,21 @@ def test_password_never_in_the_log(folder, tmp_path):
     for path in Path(folder.root).rglob("*"):
         if path.is_file() and path.suffix in {".log", ".txt", ".csv", ".toml"}:
             assert PASSWORD not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+@pytest.mark.parametrize("kind", ["terugkoppeling", "tevredenheid"])
+def test_a_rerun_with_mail_completes_the_missing_draft(folder, kind):
+    """A letter made before (with its PDF) gets the draft a rerun with --mail asks for, nothing more."""
+    assert run(folder, "brief", kind, "K-2026-001", "--pdf").exit_code == 0
+    before = {p.name: p.read_bytes() for p in folder.dossier("K-2026-001").iterdir()}
+    result = run(folder, "brief", kind, "K-2026-001", "--mail")
+    assert result.exit_code == 0, result.output
+    name = f"{TODAY.isoformat()} {kind} K-2026-001"
+    assert "bestond al; wat ontbrak is nu gemaakt" in result.stderr and "--overwrite" not in result.stderr
+    after = {p.name: p.read_bytes() for p in folder.dossier("K-2026-001").iterdir()}
+    assert set(after) - set(before) == {f"{name}.eml"} and all(after[n] == before[n] for n in before)
+    message = BytesParser(policy=policy.default).parse((folder.dossier("K-2026-001") / f"{name}.eml").open("rb"))
+    attached = {p.get_filename(): p.get_content() for p in message.iter_attachments()}
+    assert attached == {n: before[n] for n in before if n.endswith(".pdf")}
+    again = run(folder, "brief", kind, "K-2026-001", "--mail")
+    assert again.exit_code == 1 and "niet overschreven (gebruik --overwrite)" in again.stderr

@@ -209,6 +209,8 @@ def produce(
     for item in batch.items:
         item.pdf = pdfs.pdfs.get(item.docx)
         item.completed = item.completed or (item.exists and not item.made and item.pdf is not None)
+        if mail and certificate is None and item.exists and not item.made and item.reached and not item.error:
+            _complete_draft(item)
     batch.pdf_error = pdfs.error
     if (mail or certificate is not None) and not batch.interrupted:
         finish_letters(settings, batch, mail=mail, certificate=certificate)
@@ -253,10 +255,21 @@ def _complete(settings: Settings, batch: Batch, item: Planned, letter_date: dt.d
                 email = _context(settings, batch.kind, item, letter_date, None)["brief"]["email"]
                 item.extra.append(_satisfaction_form(settings, item, letter_date, email))
                 item.completed = True
+            else:
+                item.extra.append(form)  # enclosed: a draft made now attaches it too
         if pdf and not item.docx.with_suffix(".pdf").exists():
             converter.add(item.docx)
     except (DocumentError, InputError) as exc:
         item.error = exc.message
+
+
+def _complete_draft(item: Planned) -> None:
+    """A kept letter with its PDF but without the draft --mail asks for: the draft is what is missing.
+    (A kept PDF is never signed afterwards: --onderteken makes its letters anew, with --overwrite.)"""
+    existing = item.docx.with_suffix(".pdf")
+    if item.pdf is None and existing.exists() and not item.docx.with_suffix(".eml").exists():
+        item.pdf = existing
+        item.completed = True
 
 
 def _context(settings: Settings, kind: str, item: Planned, letter_date: dt.date,
