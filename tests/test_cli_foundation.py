@@ -223,3 +223,10 @@ def test_a_command_loads_only_what_it_needs(workfolder, args, absent):
     loaded = set(out.stderr.split("\n"))
     assert "formkit.cli" in loaded, out.stderr[-2000:]
     assert not absent & loaded, sorted(absent & loaded)
+
+
+def test_a_mistyped_command_is_suggested_in_a_fresh_process(tmp_path):
+    """In a fresh process no command module is loaded yet: the suggestion comes from the command table."""
+    out = subprocess.run([sys.executable, "-m", "formkit", "contrle"], capture_output=True, text=True,
+                         encoding="utf-8", cwd=tmp_path)
+    assert out.returncode == 2 and "Onbekende opdracht 'contrle'. Bedoelt u controle?" in out.stderr

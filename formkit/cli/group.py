@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from difflib import get_close_matches
 from importlib import import_module
 from typing import Any
 
@@ -94,7 +95,11 @@ def dutch_usage_error(exc: click.UsageError) -> str:
     if param is not None:
         hint = param.get_error_hint(exc.ctx) if exc.ctx is not None else (param.name or "")
     if isinstance(exc, click.exceptions.NoSuchCommand):
-        close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
+        # from the command table, not click's possibilities: those are only the commands loaded so far
+        names = exc.ctx.command.list_commands(exc.ctx) if exc.ctx is not None and isinstance(
+            exc.ctx.command, click.Group) else []
+        possibilities = get_close_matches(exc.command_name, names) or exc.possibilities
+        close = f" Bedoelt u {' of '.join(possibilities)}?" if possibilities else ""
         return f"Onbekende opdracht '{exc.command_name}'.{close}"
     if isinstance(exc, click.NoSuchOption):
         close = f" Bedoelt u {' of '.join(exc.possibilities)}?" if exc.possibilities else ""
