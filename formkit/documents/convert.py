@@ -72,7 +72,7 @@ class Cancel:
             self.cancelled = True
             running = [p for p in self._running if p.returncode is None]
         for proc in running:  # their own threads see the end of the output and reap them
-            _kill_group(proc)
+            kill_group(proc)
 
     def start(self, cmd: list[str], **kwargs: Any) -> subprocess.Popen:
         with self._lock:  # so that cancel() either prevents the start or sees the process
@@ -180,12 +180,13 @@ def _run(soffice: Path, profile: Path, files: list[Path], outdir: Path, timeout:
 
 def _kill(proc: subprocess.Popen) -> None:
     """Stop LibreOffice and the processes it started, and reap it (by the thread that started it)."""
-    _kill_group(proc)
+    kill_group(proc)
     proc.communicate()
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill LibreOffice's whole process group (soffice is a wrapper around soffice.bin)."""
+def kill_group(proc: subprocess.Popen) -> None:
+    """Kill LibreOffice's whole process group (soffice is a wrapper around soffice.bin); it was
+    started in a group of its own (start_new_session, or a new process group on Windows)."""
     try:
         if os.name == "nt":
             subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)

@@ -14,7 +14,6 @@ import os
 import queue
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from formkit.documents.convert import find_soffice, to_pdf
+from formkit.documents.convert import find_soffice, kill_group, to_pdf
 from formkit.errors import ConversionError
 from formkit.web import texts
 
@@ -184,13 +183,7 @@ class Office:
         process, self._process = self._process, None
         if process is None:
             return
-        try:
-            if sys.platform == "win32":
-                subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
-            else:
-                os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
-            pass
+        kill_group(process)
         try:
             process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
