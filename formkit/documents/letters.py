@@ -23,6 +23,7 @@ from formkit.documents.batch import Batch, Interrupted, Planned
 from formkit.documents.checks import attention, precheck, unreadable
 from formkit.documents.context import build_context, document_word, template_name
 from formkit.documents.convert import BatchConverter, Converter
+from formkit.documents.finishing import finish_letters
 from formkit.documents.promises import Expected, promised_date, resolve_expected
 from formkit.documents.recording import decide, to_record
 from formkit.documents.templating import Renderer
@@ -35,7 +36,6 @@ from formkit.errors import (
     TemplateError,
     UnknownNumberError,
 )
-from formkit.outgoing.send import finish_letters
 from formkit.register.columns import BY_KEY, normalise_header
 from formkit.register.model import Complaint
 from formkit.register.reading import Register, normalise_number, read_register

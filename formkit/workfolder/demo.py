@@ -15,10 +15,10 @@ from formkit.check.report import write_check_report
 from formkit.dates import dutch_short
 from formkit.documents.batch import Batch
 from formkit.documents.convert import find_soffice, to_pdf
+from formkit.documents.finishing import finish_letters
 from formkit.documents.letters import plan, produce
 from formkit.errors import ConversionError, FormkitError
 from formkit.intake import describe, import_forms
-from formkit.outgoing.send import finish_letters
 from formkit.pdf.forms import form_path, make_form, return_address_for
 from formkit.register.reading import read_register
 from formkit.register.storage import update_register

@@ -1,5 +1,6 @@
 """What happens to a batch of PDF letters before they leave: signed (--onderteken), then an e-mail
-draft beside each (--mail). Called by the letter batch once its PDFs exist, before recording."""
+draft beside each (--mail), with formkit.outgoing's tools. Called by the letter batch once its PDFs
+exist, before recording."""
 
 from __future__ import annotations
 
