@@ -23,7 +23,6 @@ from formkit.documents.batch import Batch, Interrupted, Planned
 from formkit.documents.checks import attention, precheck, unreadable
 from formkit.documents.context import build_context, document_word, template_name
 from formkit.documents.convert import BatchConverter, Converter
-from formkit.documents.finishing import finish_letters
 from formkit.documents.promises import Expected, promised_date, resolve_expected
 from formkit.documents.recording import decide, to_record
 from formkit.documents.templating import Renderer
@@ -213,6 +212,9 @@ def produce(
             _complete_draft(item)
     batch.pdf_error = pdfs.error
     if (mail or certificate is not None) and not batch.interrupted:
+        # the email package and the signing tools: only for letters that leave by mail or are signed
+        from formkit.documents.finishing import finish_letters
+
         finish_letters(settings, batch, mail=mail, certificate=certificate)
     with _finishing() as pressed:
         _record_made(settings, batch)
