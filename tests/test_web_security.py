@@ -24,7 +24,7 @@ def live(tmp_path_factory):
     app.login()
     app.settings = settings
     yield app
-    app.kill()
+    assert app.interrupt() == 0  # Ctrl-C: a clean stop (and the page's own clean-up runs)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
