@@ -89,14 +89,18 @@ def report() -> BaseResponse:
     suffix = request.form.get("soort", "")
     if suffix not in {value for value, _ in texts.ANALYSIS_REPORTS}:
         abort(400)
-    start, end = request.form.get("van", ""), request.form.get("tot", "")
+    try:
+        period = _period(request.form)
+    except InputError as exc:  # said once, here: the page is shown without the wrong period
+        failed(exc)
+        return redirect(url_for("analysis.page"), 303)
 
     def action() -> None:
         from formkit.analysis.report import write_report
 
         settings = site().settings
         try:
-            a = _analysis(*_period(request.form))
+            a = _analysis(*period)
             target = settings.reports / f"{dt.date.today().isoformat()} klachtenanalyse.{suffix}"
             office = site().office
             path = write_report(a, target, settings, office.to_pdf if office is not None else None)
@@ -107,4 +111,4 @@ def report() -> BaseResponse:
         done(f"{texts.REPORT_DONE}: {path.name}", [(path.name, link)])
 
     run_exclusive(action)
-    return redirect(url_for("analysis.page", van=start, tot=end), 303)
+    return redirect(url_for("analysis.page", van=request.form.get("van", ""), tot=request.form.get("tot", "")), 303)

@@ -107,7 +107,7 @@ def report() -> Response:
             failed(exc)
             return
         except OSError as exc:
-            error(f"{settings.reports}: {exc.strerror or exc}")
+            error(texts.REPORTS_FOLDER_FAILED.format(folder=settings.reports, reason=exc.strerror or exc))
             return
         link = url_for("files.download", relative=relative_link(settings.root, path))
         done(f"{texts.REPORT_DONE}: {path.name}", [(path.name, link)])
