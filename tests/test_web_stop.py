@@ -8,15 +8,20 @@ import datetime as dt
 import os
 import select
 import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from formkit.documents.letters import make_documents
+from formkit.errors import ConversionError
 from formkit.register.reading import read_register
+from formkit.web import texts
 from formkit.web.office import Office, office_pythons
-from tests.test_web_support import LiveApp, alive, demo_folder
+from tests.test_web_support import LiveApp, alive, demo_folder, descendants
 
 
 def wait_gone(pids: set[int], timeout: float = 30) -> set[int]:
@@ -127,8 +132,72 @@ def test_without_libreoffices_python_the_plain_conversion_is_used(folder, monkey
     try:
         pdf = office.to_pdf([batch.items[0].docx])[0]  # formkit's own Python has no uno: plain conversion
         assert pdf.read_bytes()[:4] == b"%PDF" and office.broken and office.pids == []
+        assert office.to_pdf([]) == []
     finally:
         office.stop()
+
+
+def letter(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.docx"
+    document = Document()
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_kept_libreoffice_refuses_truthfully_and_is_replaced_when_it_dies(tmp_path):
+    office = Office()
+    try:
+        first, second = letter(tmp_path, "eerste", "Brief één"), letter(tmp_path, "tweede", "Brief twee")
+        assert office.to_pdf([first, second]) == [first.with_suffix(".pdf"), second.with_suffix(".pdf")]
+        assert "Brief één" in pdf_text(first.with_suffix(".pdf"))
+        [host] = office.pids
+
+        with pytest.raises(ConversionError, match="bestaat niet"):
+            office.to_pdf([tmp_path / "weg.docx"])
+        held = letter(tmp_path, "bezet", "Brief drie")
+        held.with_suffix(".pdf").mkdir()  # where the PDF must go, something that cannot be replaced
+        with pytest.raises(ConversionError, match="kan niet worden geschreven"):
+            office.to_pdf([held])
+        assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert office.pids == [host] and office.broken == ""  # a refused document costs nothing more
+
+        libreoffice = descendants(host)  # LibreOffice crashes; its host is left
+        for pid in libreoffice:
+            os.kill(pid, signal.SIGKILL)
+        assert wait_gone(libreoffice) == set()
+        third = letter(tmp_path, "derde", "Brief vier")
+        assert office.to_pdf([third]) == [third.with_suffix(".pdf")]  # made by the plain conversion
+        assert "Brief vier" in pdf_text(third.with_suffix(".pdf"))
+        assert wait_gone({host}) == set()  # the host ends with its LibreOffice ...
+
+        fourth = letter(tmp_path, "vierde", "Brief vijf")
+        assert office.to_pdf([fourth]) == [fourth.with_suffix(".pdf")]
+        assert office.pids not in ([], [host]) and office.broken == ""  # ... and the next PDF starts a new one
+    finally:
+        office.stop()
+
+
+def test_after_stop_no_pdf_is_made_and_nothing_is_left(tmp_path):
+    temp = Path(tempfile.gettempdir())
+    profiles = set(temp.glob("formkit-app-lo-*"))
+    office = Office()
+    made = office.to_pdf([letter(tmp_path, "brief", "Een brief")])
+    [host] = office.pids
+    started = descendants(host) | {host}
+    [profile] = set(temp.glob("formkit-app-lo-*")) - profiles
+    office.stop()
+    assert made[0].is_file()
+    assert wait_gone(started) == set() and office.pids == [] and not profile.exists()
+    later = letter(tmp_path, "later", "Te laat")
+    with pytest.raises(ConversionError) as refused:
+        office.to_pdf([later])
+    assert refused.value.message == texts.OFFICE_STOPPING
+    assert not later.with_suffix(".pdf").exists()
 
 
 @pytest.mark.parametrize("layout", ["windows", "macos"])

@@ -142,26 +142,8 @@ class LiveApp:
         return self.request("POST", path, urllib.parse.urlencode(fields).encode(), headers=headers, **kw)
 
     def descendants(self) -> set[int]:
-        """Every process started by the app, by walking /proc (also those in other sessions)."""
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-        found: set[int] = set()
-        todo = [self.process.pid]
-        while todo:
-            pid = todo.pop()
-            for child in children.get(pid, []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        """Every process started by the app."""
+        return descendants(self.process.pid)
 
     def interrupt(self, timeout: float = 60) -> int:
         """Ctrl-C as a terminal sends it: SIGINT to the app's whole process group."""
@@ -180,6 +162,28 @@ class LiveApp:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self._stderr.close()
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process started by `pid`, by walking /proc (also those in other sessions)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def alive(pid: int) -> bool:

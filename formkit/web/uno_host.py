@@ -95,6 +95,8 @@ def main():
                 _say({"ok": True} if os.path.isfile(job["out"]) else {"fout": "geen PDF gemaakt"})
             except Exception as exc:
                 _say({"fout": f"{type(exc).__name__}: {exc}"})
+                if process.poll() is not None:
+                    return  # LibreOffice itself is gone: end, so that the page starts a new one
     except KeyboardInterrupt:
         pass
     finally:
