@@ -195,12 +195,13 @@ def test_a_second_demo_into_the_same_folder_says_it_already_holds_one(runner, tm
     assert "laat die staan en maakt niets" in result.stderr
 
 
-@pytest.mark.parametrize("port", ["0", "70000"])
+@pytest.mark.parametrize("port", ["0", "70000", "abc", "-5", "80.5", "²"])
 def test_an_impossible_port_is_refused_in_dutch(runner, port):
     result = runner.invoke(main, ["app", "--port", port, "--no-browser"])
     assert result.exit_code == 2
     assert f"{port} is geen poort; kies een getal van 1 tot en met 65535" in result.stderr
     assert "range" not in result.stderr and "range" not in runner.invoke(main, ["app", "--help"]).output
+    assert "integer" not in result.stderr
 
 
 @pytest.mark.parametrize(("args", "absent"), [
