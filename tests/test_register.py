@@ -121,6 +121,28 @@ def test_missing_sheet_and_bad_files(tmp_path):
         read_register(tmp_path / "weg.xlsx")
 
 
+@pytest.mark.parametrize(("content", "named"), [
+    (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "een PDF-bestand"),
+    (b"<html><body><table><tr><td>K-2026-001</td></tr></table></body></html>", "een webpagina (HTML)"),
+    ("\ufeffKlachtnummer;Naam\nK-2026-001;Zo\u00eb\n".encode("utf-8"), "een tekstbestand met kolommen (CSV)"),
+    ("Klachtnummer;Naam\nK-2026-001;Ren\u00e9\n".encode("cp1252"), "een tekstbestand met kolommen (CSV)"),
+    (b"Dit is een notitie over het register.\n", "een tekstbestand"),
+    (b"\x81\x00\x02\x8d\xff" * 20, "een onbekend of beschadigd bestand"),
+])
+def test_a_register_that_is_something_else_is_named_for_what_it_is(workfolder, content, named):
+    """Saved as CSV, a web page or a PDF under the register's name: the message says which, and how back."""
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+
+    workfolder.register.write_bytes(content)
+    result = CliRunner().invoke(main, ["--map", str(workfolder.root), "controle"])
+    assert result.exit_code == 2
+    assert f"{workfolder.register.name} is {named}, geen Excel-werkmap (.xlsx)." in result.stderr
+    assert "Opslaan als > Excel-werkmap (.xlsx)" in result.stderr
+    assert workfolder.register.read_bytes() == content
+
+
 def test_duplicate_number_names_both_rows(tmp_path):
     path = make(tmp_path, [{"Klachtnummer": "K-2026-001"}, {"Klachtnummer": "K-2026-002"}, {"Klachtnummer": "k-2026-001"}])
     register = read_register(path)
