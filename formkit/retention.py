@@ -173,18 +173,26 @@ def destroy(
     written = dt.datetime.now()  # the backup of this very write is older than this
     result.log = log = log_path(settings.register)
     user = current_user()
-    for plan in plans:
+    left: list[tuple[Path, OSError]] = []  # what Windows refused to delete (open in another program)
+    for plan in plans:  # every dossier and backup is tried, so that as little as possible is left
         hashes: list[str] = []
-        try:
-            for folder in plan.dossiers:
-                _remove_dossier(folder, hashes)
-        finally:
-            record = Record(plan.number, plan.handled, today, user, plan.headers, tuple(hashes),
-                            bool(plan.dossiers))
-            retrying(log, partial(append_csv, log, LOG_HEADER, [record.row()]),
-                     done="Het register is al geanonimiseerd.")
-            result.records.append(record)
-    result.backups_removed = _remove_backups(settings.register, written)
+        for folder in plan.dossiers:
+            left += _remove_dossier(folder, hashes)
+        record = Record(plan.number, plan.handled, today, user, plan.headers, tuple(hashes), bool(plan.dossiers))
+        retrying(log, partial(append_csv, log, LOG_HEADER, [record.row()]), done="Het register is al geanonimiseerd.")
+        result.records.append(record)
+    result.backups_removed, held_backups = _remove_backups(settings.register, written)
+    if left:
+        shown = "; ".join(f"{path} ({exc.strerror or exc})" for path, exc in left)
+        more = (" Verwijder ook deze reservekopieën van het register, die de gegevens nog bevatten: "
+                f"{', '.join(map(str, held_backups))}." if held_backups else "")
+        raise FormkitError(f"Het register is geanonimiseerd, maar niet alles kon worden verwijderd: {shown}. Is er "
+                           f"een bestand geopend? Sluit het.{more}", Hint.RETRY)
+    if held_backups:
+        raise FormkitError(
+            "Het register is geanonimiseerd en de dossiers zijn verwijderd, maar deze reservekopieën van het "
+            "register bevatten nog de vernietigde gegevens en konden niet worden verwijderd: "
+            f"{', '.join(map(str, held_backups))}. Sluit ze en verwijder ze zelf.")
     return result
 
 
@@ -261,19 +269,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _remove_dossier(folder: Path, hashes: list[str]) -> None:
-    """Hash and delete every file, then the folders; `hashes` holds what is gone even on failure."""
-    try:
-        for path in _files(folder):
+def _remove_dossier(folder: Path, hashes: list[str]) -> list[tuple[Path, OSError]]:
+    """Hash and delete every file, then the folders; `hashes` holds what is gone. What cannot be
+    deleted is returned with its reason, and the rest is deleted all the same."""
+    left: list[tuple[Path, OSError]] = []
+    for path in _files(folder):
+        try:
             digest = _sha256(path)
             _unlink(path)
-            hashes.append(digest)
-        shutil.rmtree(folder)
-    except OSError as exc:
-        raise FormkitError(
-            f"Het dossier {folder} kon niet helemaal worden verwijderd ({exc.strerror or exc}). "
-            "Is er een bestand geopend? Sluit het; het register is al geanonimiseerd.", Hint.RETRY
-        ) from None
+        except OSError as exc:
+            left.append((path, exc))
+            continue
+        hashes.append(digest)
+    if not left:
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            left.append((folder, exc))
+    return left
 
 
 def _unlink(path: Path) -> None:
@@ -284,8 +297,9 @@ def _unlink(path: Path) -> None:
         path.unlink()
 
 
-def _remove_backups(register: Path, written: dt.datetime) -> list[Path]:
-    """Every backup made up to and including this destruction's write still holds the data."""
+def _remove_backups(register: Path, written: dt.datetime) -> tuple[list[Path], list[Path]]:
+    """Every backup made up to and including this destruction's write still holds the data:
+    (removed, those that could not be removed)."""
     removed, failed = [], []
     for backup in list_backups(register):
         made = backup_time(backup)
@@ -296,10 +310,5 @@ def _remove_backups(register: Path, written: dt.datetime) -> list[Path]:
             removed.append(backup)
         except OSError:
             failed.append(backup)
-    if failed:
-        raise FormkitError(
-            "Deze reservekopieën van het register bevatten nog de vernietigde gegevens en konden niet "
-            f"worden verwijderd: {', '.join(str(p) for p in failed)}. Verwijder ze zelf."
-        )
-    return removed
+    return removed, failed
 

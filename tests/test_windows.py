@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from formkit.pdf.forms import make_form
+from formkit.register.backups import list_backups
 from formkit.register.reading import read_register
 from formkit.register.storage import update_register
 from formkit.workfolder.create import init_workfolder
@@ -106,7 +107,15 @@ def opened(file, mode="r", *args, **kwargs):
         raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(file))
     return real_open(file, mode, *args, **kwargs)
 
+real_unlink = os.unlink
+
+def unlink(path, *args, **kwargs):  # Windows refuses to delete a file another program has open
+    if os.path.abspath(path) in held:
+        raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(path))
+    return real_unlink(path, *args, **kwargs)
+
 os.replace = replace
+os.unlink = os.remove = unlink
 io.open = opened
 pathlib.io.open = opened
 import builtins
@@ -118,7 +127,7 @@ main()
 
 
 def held_run(folder: Path, held: list[Path], *args: str) -> subprocess.CompletedProcess[str]:
-    """The real command, with Windows refusing writes and replaces of the held files."""
+    """The real command, with Windows refusing writes, replaces and deletes of the held files."""
     env = {**CP1252, "FORMKIT_TEST_HELD": os.pathsep.join(str(p) for p in held)}
     return subprocess.run([sys.executable, "-c", HELD, "--map", str(folder), *args], env=env,
                           capture_output=True, text=True, encoding="cp1252", errors="replace", timeout=300)
@@ -192,3 +201,47 @@ def test_a_letter_with_a_held_logbook_says_so(demo):
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert "logboek.csv is in gebruik" in done.stderr and "volgende opdracht" in done.stderr
     assert read_register(demo.register).get(number).reaction_date == dt.date.today()
+
+
+def test_destruction_with_a_letter_and_a_backup_held_open_is_finished_by_a_rerun(tmp_path):
+    """The retention run while a letter is open in Word and a backup in Excel: the register is
+    anonymised, everything else is deleted, what is left is named, and the same command finishes it."""
+    from tests.test_vernietig import GONE, PEIL, make_folder
+
+    settings = make_folder(tmp_path / "Klachten Één")
+    held_letter = settings.dossier("K-2024-001") / "2024-02-21 ontvangst K-2024-001.docx"
+    backup = list_backups(settings.register)[-1]  # made by the register's last write: it holds the names
+
+    first = held_run(settings.root, [held_letter, backup], "vernietig", *PEIL, "--uitvoeren", "--yes")
+    assert first.returncode == 2 and "Traceback" not in first.stderr, first.stderr
+    assert "Het register is geanonimiseerd, maar niet alles kon worden verwijderd" in first.stderr
+    assert str(held_letter) in first.stderr and "Is er een bestand geopend? Sluit het." in first.stderr
+    assert f"Verwijder ook deze reservekopieën van het register, die de gegevens nog bevatten: {backup}" \
+        in first.stderr
+    assert "Voer daarna dezelfde opdracht opnieuw uit." in first.stderr
+    register = read_register(settings.register)
+    assert register.get("K-2024-001").name is None and register.get("K-2024-002").name is None
+    assert [p for p in held_letter.parent.rglob("*") if p.is_file()] == [held_letter]  # the rest is gone
+    assert backup.exists()
+
+    assert "al geanonimiseerd" in held_run(settings.root, [], "vernietig", *PEIL).stdout
+    second = held_run(settings.root, [], "vernietig", *PEIL, "--uitvoeren", "--yes")
+    assert second.returncode == 0, second.stderr
+    assert not held_letter.parent.exists() and not backup.exists()
+    log = (settings.register.parent / "vernietigingslog.csv").read_text(encoding="utf-8-sig")
+    assert [line.split(";")[0] for line in log.splitlines()[1:]] == ["K-2024-001", "K-2024-002", "K-2024-001"]
+    for needle in (n for values in GONE.values() for n in values):
+        assert needle.encode() not in settings.register.read_bytes()
+
+
+def test_a_backup_held_open_during_destruction_is_named_for_the_staff_to_delete(tmp_path):
+    from tests.test_vernietig import PEIL, make_folder
+
+    settings = make_folder(tmp_path / "k")
+    backup = list_backups(settings.register)[-1]
+    done = held_run(settings.root, [backup], "vernietig", *PEIL, "--uitvoeren", "--yes")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "de dossiers zijn verwijderd, maar deze reservekopieën" in done.stderr
+    assert f"{backup}. Sluit ze en verwijder ze zelf." in done.stderr
+    assert not settings.dossier("K-2024-001").exists() and backup.exists()
+    assert [b for b in list_backups(settings.register) if b != backup] == []  # the others are gone
