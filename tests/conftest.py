@@ -15,7 +15,14 @@ from formkit.workfolder.create import init_workfolder
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", default=False,
-                     help="long robustness runs (also with env FORMKIT_LONG=1): 200+ kills in the crash soak")
+                     help="long robustness runs (also with env FORMKIT_LONG=1): the whole xlsx and PDF corpora, "
+                          "about 3,400 hostile PDFs, random kills during writes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One switch for every long variant: modules that size their cases when imported read the environment.
+    if config.getoption("--long"):
+        os.environ["FORMKIT_LONG"] = "1"
 
 
 @pytest.fixture(scope="session")
