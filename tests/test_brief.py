@@ -159,6 +159,28 @@ def test_broken_template_is_a_clear_error(folder):
     assert folder.register.read_bytes() == before
 
 
+@pytest.mark.parametrize(("code", "said"), [
+    ("{{ klacht.naam + 1 }}", "can only concatenate"),  # text plus a number: fails only when filled in
+    ("{{ 1 / 0 }}", "division by zero"),
+    ("{% include 'voettekst.docx' %}", "no loader"),
+])
+def test_a_template_that_fails_while_being_filled_in_makes_and_records_nothing(folder, code, said):
+    from docx import Document
+
+    template = folder.templates / "brief-ontvangst.docx"
+    doc = Document(template)
+    doc.add_paragraph(code)
+    doc.save(template)
+    before = folder.register.read_bytes()
+    result = run(folder, "brief", "ontvangst", "K-2026-001", "K-2026-003")
+    assert result.exit_code == 2, result.output
+    assert f"Het sjabloon {template} kan niet worden ingevuld: een code erin werkt niet met de gegevens van deze " \
+        "klacht (technische melding: " in result.stderr and said in result.stderr
+    assert "Verbeter die code in het sjabloon." in result.stderr and "Traceback" not in result.output
+    assert folder.register.read_bytes() == before and not list(folder.dossiers.rglob("*.docx"))
+    assert not (folder.root / "formkit-fout.log").exists()
+
+
 def test_without_libreoffice_the_docx_is_still_made(folder, tmp_path, monkeypatch):
     """No soffice on PATH (and no Windows/macOS install on this machine): clear error, .docx kept."""
     empty = tmp_path / "leeg-pad"

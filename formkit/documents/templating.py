@@ -221,7 +221,9 @@ class Renderer:
         except JinjaError as exc:
             raise TemplateError(f"Het sjabloon {self.path} kan niet worden ingevuld: {exc.message}.") from None
         except Exception as exc:  # e.g. {{ klacht.naam + 1 }}: a staff edit, not a bug to crash on
-            raise TemplateError(f"Het sjabloon {self.path} kan niet worden ingevuld ({exc}).") from None
+            raise TemplateError(f"Het sjabloon {self.path} kan niet worden ingevuld: een code erin werkt niet met "
+                                f"de gegevens van deze klacht (technische melding: {exc}). Verbeter die code in "
+                                "het sjabloon.") from None
         return _save(tpl, Path(out_path))
 
     def _image(self, path: Path, context: dict[str, Any]) -> bytes:
