@@ -145,6 +145,14 @@ def test_formulier_open_makes_one_per_open_complaint(folder):
     assert "☒" in text and "K-2026-001" in text
 
 
+def test_forms_for_open_complaints_of_an_empty_register_say_there_are_none(workfolder):
+    for args in (["formulier", "--open"], ["formulier", "--open", "--dry-run"]):
+        result = run(workfolder, *args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "" and "Geen klachten om een document voor te maken." in result.stderr
+    assert not any(workfolder.dossiers.iterdir())
+
+
 def test_broken_template_is_a_clear_error(folder):
     from docx import Document
 
