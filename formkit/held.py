@@ -23,20 +23,27 @@ def held_message(path: Path, done: str = "") -> str:
             f"(of wacht tot het programma klaar is).{' ' + done if done else ''}")
 
 
-def retrying(path: Path, action: Callable[[], T], done: str = "Er is niets gewijzigd.",
-             error: type[FormkitError] = FileHeld) -> T:
-    """Run `action`; while it meets a PermissionError, wait a moment and try again, then refuse.
-
-    `done` tells the user what state things are in when formkit gives up; `error` is what is raised.
-    """
-    for pause in (*RETRY_PAUSES, None):
+def patiently(action: Callable[[], T]) -> T:
+    """Run `action`; while it meets a PermissionError, wait a moment and try again. The last
+    PermissionError is raised as it is, for the caller to word."""
+    for pause in RETRY_PAUSES:
         try:
             return action()
         except PermissionError:
-            if pause is None:
-                raise error(held_message(path, done)) from None
             time.sleep(pause)
-    raise AssertionError("unreachable")  # the loop returns or raises
+    return action()
+
+
+def retrying(path: Path, action: Callable[[], T], done: str = "Er is niets gewijzigd.",
+             error: type[FormkitError] = FileHeld) -> T:
+    """Run `action` patiently, then refuse with a Dutch message naming `path`.
+
+    `done` tells the user what state things are in when formkit gives up; `error` is what is raised.
+    """
+    try:
+        return patiently(action)
+    except PermissionError:
+        raise error(held_message(path, done)) from None
 
 
 def writable(path: Path) -> None:

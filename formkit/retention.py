@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from formkit.check.deadlines import destroy_from
 from formkit.dates import dutch_short
 from formkit.errors import FormkitError, Hint, InputError
-from formkit.held import retrying
+from formkit.held import patiently, retrying
 from formkit.register.backups import backup_time, list_backups
 from formkit.register.columns import BY_KEY, COLUMNS, normalise_header
 from formkit.register.destroyed import LOG_HEADER, log_path
@@ -276,7 +276,7 @@ def _remove_dossier(folder: Path, hashes: list[str]) -> list[tuple[Path, OSError
     for path in _files(folder):
         try:
             digest = _sha256(path)
-            _unlink(path)
+            patiently(partial(_unlink, path))  # a virus scanner or sync client may hold it for a moment
         except OSError as exc:
             left.append((path, exc))
             continue

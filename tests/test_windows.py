@@ -245,3 +245,29 @@ def test_a_backup_held_open_during_destruction_is_named_for_the_staff_to_delete(
     assert f"{backup}. Sluit ze en verwijder ze zelf." in done.stderr
     assert not settings.dossier("K-2024-001").exists() and backup.exists()
     assert [b for b in list_backups(settings.register) if b != backup] == []  # the others are gone
+
+
+def test_a_dossier_file_held_for_a_moment_is_deleted_after_a_brief_wait(tmp_path, monkeypatch):
+    """A virus scanner or sync client that holds a file for a moment: destruction waits briefly."""
+    from click.testing import CliRunner
+
+    import formkit.held as held
+    from formkit.cli import main
+    from tests.test_vernietig import PEIL, make_folder
+
+    settings = make_folder(tmp_path / "k")
+    letter = settings.dossier("K-2024-001") / "2024-02-21 ontvangst K-2024-001.docx"
+    waited: list[float] = []
+    monkeypatch.setattr(held.time, "sleep", waited.append)
+    refusals = iter(range(4))  # two attempts, each also trying once more after making the file writable
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if os.path.abspath(path) == str(letter) and next(refusals, None) is not None:
+            raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    result = CliRunner().invoke(main, ["--map", str(settings.root), "vernietig", *PEIL, "--uitvoeren", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert not letter.parent.exists() and waited == list(held.RETRY_PAUSES[:2])
