@@ -306,7 +306,7 @@ def _remove_backups(register: Path, written: dt.datetime) -> tuple[list[Path], l
         if made is None or made > written:
             continue
         try:
-            _unlink(backup)
+            patiently(partial(_unlink, backup))
             removed.append(backup)
         except OSError:
             failed.append(backup)
