@@ -14,7 +14,6 @@ from formkit.register.reading import read_register
 from formkit.retention import due_for_destruction
 from tests.test_web_support import LiveApp, browser, demo_folder, open_page  # noqa: F401 (browser: a fixture)
 
-pytest.importorskip("playwright.sync_api")
 PAGES = {"Vandaag": "/", "Klachten": "/klachten", "Inlezen": "/inlezen", "Maandcontrole": "/maandcontrole",
          "Analyse": "/analyse", "Formulieren": "/formulieren"}
 TODAY = dt.date.today()

@@ -17,7 +17,6 @@ from tests.test_web_browser import enter, messages, tab_to
 from tests.test_web_security import _multipart, snapshot
 from tests.test_web_support import LiveApp, browser, demo_folder, open_page  # noqa: F401 (browser: a fixture)
 
-pytest.importorskip("playwright.sync_api")
 TODAY = dt.date.today()
 
 

@@ -39,9 +39,11 @@ _SHARED: list = []  # (playwright, browser) once started
 @pytest.fixture(scope="module")
 def browser():
     """One chromium for every web test module (import this fixture into the module); closed at exit."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    # the test extra installs playwright and CI installs chromium: missing is a failure, not a skip
+    from playwright.sync_api import sync_playwright
+
     if not _SHARED:
-        started = sync_api.sync_playwright().start()
+        started = sync_playwright().start()
         _SHARED.append((started, started.chromium.launch(executable_path=CHROMIUM, args=ARGS)))
         atexit.register(_close_browser)
     return _SHARED[0][1]
