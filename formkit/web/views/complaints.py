@@ -8,7 +8,8 @@ from pathlib import Path
 
 from flask import Blueprint, request
 
-from formkit.check.deadlines import check, destroy_from, handling_deadline, reaction_deadline, satisfaction_deadline
+from formkit.check.deadlines import destroy_from, handling_deadline, reaction_deadline, satisfaction_deadline
+from formkit.check.monthly import check_register
 from formkit.check.output import days_text
 from formkit.dates import dutch_short
 from formkit.documents import LETTER_KINDS
@@ -71,7 +72,7 @@ def complaint(number: str) -> str | tuple[str, int]:
         satisfaction_deadline(found, terms) if found.satisfaction_date is None else None,
         destroy_from(found, terms)), strict=True))
     findings = [(f, " ".join(p for p in (dutch_short(f.deadline), days_text(f)) if p))
-                for f in check(register.complaints, today, settings, register.duplicates) if f.row == found.row]
+                for f in check_register(settings, today, read=register) if f.row == found.row]
     destroyed = register.is_destroyed(found.number_text) or found.is_anonymised
     return page("klacht.html", number=found.number_text, c=found, values=values,
                 deadlines=[(name, dutch_short(day)) for name, day in deadlines if day],

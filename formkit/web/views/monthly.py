@@ -45,10 +45,10 @@ def monthly_page() -> str:
         peildatum = dt.date.today()
     counts, plans, skipped, backups = [], [], [], 0
     try:
-        findings = check_register(settings, peildatum)
+        register = read_register(settings.register)
+        findings = check_register(settings, peildatum, read=register)
         by_group = dict(grouped(findings))
         counts = [(group.title, len(by_group.get(group, []))) for group in GROUPS]
-        register = read_register(settings.register)
         retention_day = min(peildatum, dt.date.today())
         due = due_for_destruction(register, retention_day, settings)
         plans = [(p, _what(p)) for p in due if p.problem is None]
