@@ -98,10 +98,10 @@ def apply_import(settings: Settings, plan: ImportPlan) -> ImportPlan:
         return plan
     staged: list[tuple[Outcome, Path]] = []
     try:
+        # The plan's own register is not passed as `read`: planning changed it in memory.
         with update_register(settings, "inlezen", bookkeeping=[ledger(settings)]) as update:
-            if digest(update.register.data) != plan.register_sha256:
-                fresh = read_register(settings.register, update.register.data)
-                raise PlanChanged(plan_on(settings, fresh, plan.outcomes, plan.overwrite, plan.today))
+            if digest(update.register.data) != plan.register_sha256:  # planned again on what was just read
+                raise PlanChanged(plan_on(settings, update.register, plan.outcomes, plan.overwrite, plan.today))
             for outcome in plan.outcomes:
                 if outcome.status == "nieuw":
                     update.append(outcome.writes)
